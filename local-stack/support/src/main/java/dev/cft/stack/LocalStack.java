@@ -1,0 +1,192 @@
+package dev.cft.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The pipeline's infrastructure on one machine, no Docker: a real Apache Kafka broker (KRaft) and a
+ * real S3 server, each a child JVM bound to 127.0.0.1, state under {@link Settings#stateDir()}.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * Where and how the stack runs.
+   *
+   * @param topics {@code name:partitions} specs, created before the broker reports ready
+   * @param buckets created before the S3 server reports ready
+   */
+  public record Settings(
+      Path stateDir,
+      int kafkaPort,
+      int kafkaControllerPort,
+      int s3Port,
+      String accessKey,
+      String secretKey,
+      List<String> buckets,
+      List<String> topics) {
+    public Settings {
+      stateDir = stateDir.toAbsolutePath();
+      buckets = List.copyOf(buckets);
+      topics = List.copyOf(topics);
+    }
+
+    /** Settings for tests: free ports, the pipeline's buckets and topics, throwaway secrets. */
+    public static Settings onFreePorts(Path stateDir) {
+      return new Settings(
+          stateDir,
+          Ports.free(),
+          Ports.free(),
+          Ports.free(),
+          "cft-test",
+          "cft-test-secret",
+          StackDefaults.BUCKETS,
+          StackDefaults.topicSpecs());
+    }
+
+    public Path s3Root() {
+      return stateDir.resolve("s3");
+    }
+
+    public Path logDir() {
+      return stateDir.resolve("logs");
+    }
+
+    public String kafkaBootstrap() {
+      return "127.0.0.1:" + kafkaPort;
+    }
+
+    public String s3Endpoint() {
+      return "http://127.0.0.1:" + s3Port;
+    }
+  }
+
+  private final Settings settings;
+  private ChildJvm kafka;
+  private ChildJvm s3;
+
+  private LocalStack(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts the broker and the S3 server side by side and returns once both answer. */
+  public static LocalStack start(Settings settings) throws TimeoutException {
+    LocalStack stack = new LocalStack(settings);
+    try {
+      stack.kafka = ChildJvm.start(kafkaSpec(settings));
+      stack.s3 = ChildJvm.start(s3Spec(settings));
+      stack.kafka.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
+      stack.s3.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
+      return stack;
+    } catch (RuntimeException | TimeoutException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  static ChildJvm.Spec kafkaSpec(Settings s) {
+    List<String> args = new ArrayList<>();
+    args.add(s.stateDir().resolve("kafka").toString());
+    args.add(Integer.toString(s.kafkaPort()));
+    args.add(Integer.toString(s.kafkaControllerPort()));
+    args.addAll(s.topics());
+    return new ChildJvm.Spec(
+        "kafka",
+        ChildClasspath.of("local-kafka"),
+        "dev.cft.stack.kafka.KafkaBrokerMain",
+        args,
+        List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"),
+        Map.of(),
+        s.logDir().resolve("kafka.log"));
+  }
+
+  static ChildJvm.Spec s3Spec(Settings s) {
+    List<String> args = new ArrayList<>();
+    args.add(s.s3Root().toString());
+    args.add(Integer.toString(s.s3Port()));
+    args.addAll(s.buckets());
+    return new ChildJvm.Spec(
+        "s3",
+        ChildClasspath.of("local-s3"),
+        "dev.cft.stack.s3.S3ServerMain",
+        args,
+        List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"),
+        Map.of("S3_ACCESS_KEY", s.accessKey(), "S3_SECRET_KEY", s.secretKey()),
+        s.logDir().resolve("s3.log"));
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public String kafkaBootstrap() {
+    return settings.kafkaBootstrap();
+  }
+
+  public String s3Endpoint() {
+    return settings.s3Endpoint();
+  }
+
+  /** The configuration a pipeline service needs to use this stack. */
+  public Map<String, String> serviceConfig() {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("kafka.bootstrap.servers", kafkaBootstrap());
+    config.put("cft.s3.endpoint", s3Endpoint());
+    config.put("cft.s3.access-key", settings.accessKey());
+    config.put("cft.s3.secret-key", settings.secretKey());
+    return config;
+  }
+
+  public synchronized List<ChildJvm> processes() {
+    List<ChildJvm> running = new ArrayList<>();
+    if (kafka != null) {
+      running.add(kafka);
+    }
+    if (s3 != null) {
+      running.add(s3);
+    }
+    return running;
+  }
+
+  /** Stops the broker (as a crash or an outage would look to clients); its data stays. */
+  public synchronized void stopKafka() {
+    if (kafka != null) {
+      kafka.stop(STOP_GRACE);
+      kafka = null;
+    }
+  }
+
+  public synchronized void startKafka() throws TimeoutException {
+    if (kafka == null) {
+      kafka = ChildJvm.start(kafkaSpec(settings));
+      kafka.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
+    }
+  }
+
+  /** Stops the S3 server; its objects stay on disk. */
+  public synchronized void stopS3() {
+    if (s3 != null) {
+      s3.stop(STOP_GRACE);
+      s3 = null;
+    }
+  }
+
+  public synchronized void startS3() throws TimeoutException {
+    if (s3 == null) {
+      s3 = ChildJvm.start(s3Spec(settings));
+      s3.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    stopS3();
+    stopKafka();
+  }
+}

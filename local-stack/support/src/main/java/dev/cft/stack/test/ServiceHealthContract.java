@@ -1,0 +1,117 @@
+package dev.cft.stack.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cft.stack.LocalStack;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The health contract every pipeline service keeps, shown against the real broker and the real S3
+ * server: ready with both, not ready while either is gone, ready again once it is back, Prometheus
+ * metrics exposed. A service's {@code *IT} extends this with {@code @QuarkusTest} and
+ * {@code @WithTestResource(LocalStackResource.class)}.
+ */
+public abstract class ServiceHealthContract {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TestHTTPResource("/")
+  URI root;
+
+  @Test
+  void readyWhenKafkaAndS3Answer() throws Exception {
+    String body = awaitReadiness(200);
+    assertCheck(body, "Kafka", "UP");
+    assertCheck(body, "S3", "UP");
+  }
+
+  @Test
+  void notReadyWhileS3IsDownAndReadyAgainAfter() throws Exception {
+    LocalStack stack = SharedLocalStack.get();
+    stack.stopS3();
+    try {
+      String body = awaitReadiness(503);
+      assertCheck(body, "S3", "DOWN");
+      assertCheck(body, "Kafka", "UP");
+    } finally {
+      stack.startS3();
+    }
+    assertCheck(awaitReadiness(200), "S3", "UP");
+  }
+
+  @Test
+  void notReadyWhileKafkaIsDownAndReadyAgainAfter() throws Exception {
+    LocalStack stack = SharedLocalStack.get();
+    stack.stopKafka();
+    try {
+      String body = awaitReadiness(503);
+      assertCheck(body, "Kafka", "DOWN");
+      assertCheck(body, "S3", "UP");
+    } finally {
+      stack.startKafka();
+    }
+    assertCheck(awaitReadiness(200), "Kafka", "UP");
+  }
+
+  @Test
+  void exposesPrometheusMetrics() throws Exception {
+    HttpResponse<String> response = get("q/metrics");
+    assertEquals(200, response.statusCode());
+    assertTrue(
+        response.body().contains("# TYPE jvm_memory_used_bytes gauge"),
+        "no JVM metrics in /q/metrics");
+    assertTrue(response.body().contains("http_server_"), "no HTTP server metrics in /q/metrics");
+  }
+
+  /** Polls /q/health/ready until it answers {@code status}; returns the body, spaces removed. */
+  protected String awaitReadiness(int status) throws Exception {
+    Instant deadline = Instant.now().plus(WAIT);
+    HttpResponse<String> last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = get("q/health/ready");
+      if (last.statusCode() == status) {
+        return last.body().replaceAll("\\s", "");
+      }
+      Thread.sleep(250);
+    }
+    throw new TimeoutException(
+        "readiness never answered "
+            + status
+            + " within "
+            + WAIT.toSeconds()
+            + " s; last answer: "
+            + (last == null ? "none" : last.statusCode() + " " + last.body()));
+  }
+
+  /** Asserts that a check whose name contains {@code nameFragment} reports {@code status}. */
+  protected static void assertCheck(String compactBody, String nameFragment, String status) {
+    Pattern check =
+        Pattern.compile(
+            "\\{\"name\":\"[^\"]*"
+                + Pattern.quote(nameFragment)
+                + "[^\"]*\",\"status\":\""
+                + status
+                + "\"");
+    assertTrue(
+        check.matcher(compactBody).find(),
+        "expected a readiness check named *" + nameFragment + "* " + status + " in " + compactBody);
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(root.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,19 @@
+package dev.cft.events;
+
+import java.util.List;
+
+/** Default bucket names. Services read theirs from configuration and fall back to these. */
+public final class Buckets {
+
+  public static final String INGEST = "ingest";
+  public static final String QUARANTINE = "quarantine";
+  public static final String DATASETS = "datasets";
+  public static final String CHECKPOINTS = "checkpoints";
+  public static final String MODELS = "models";
+  public static final String EVALS = "evals";
+
+  public static final List<String> ALL =
+      List.of(INGEST, QUARANTINE, DATASETS, CHECKPOINTS, MODELS, EVALS);
+
+  private Buckets() {}
+}

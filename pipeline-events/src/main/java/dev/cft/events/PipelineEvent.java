@@ -1,0 +1,27 @@
+package dev.cft.events;
+
+import java.time.Instant;
+
+/**
+ * What every payload on the pipeline topics carries, so any consumer can deduplicate, trace and
+ * route an event without knowing its type.
+ */
+public interface PipelineEvent {
+
+  /**
+   * Unique per event; consumers drop an id they have already handled (Kafka delivers at least
+   * once).
+   */
+  String eventId();
+
+  /**
+   * The {@link ObjectLanded#eventId()} that started the chain, copied unchanged into every event
+   * that follows, so one upload can be traced to the alias move it caused.
+   */
+  String correlationId();
+
+  /** The model line: first path segment of the ingest key. Also the Kafka record key. */
+  String domain();
+
+  Instant occurredAt();
+}
