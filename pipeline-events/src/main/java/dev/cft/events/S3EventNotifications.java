@@ -75,17 +75,15 @@ public final class S3EventNotifications {
       // A "folder" placeholder (consoles create them): no data to ingest.
       return Optional.empty();
     }
+    long size = size(record, index);
+    Instant occurredAt = eventTime(record, index);
+    String eTag = optional(record, "s3.object.eTag");
+    String sequencer = optional(record, "s3.object.sequencer");
     try {
       return Optional.of(
-          ObjectLanded.of(
-              bucket,
-              key,
-              size(record, index),
-              optional(record, "s3.object.eTag"),
-              eventName,
-              optional(record, "s3.object.sequencer"),
-              eventTime(record, index)));
+          ObjectLanded.of(bucket, key, size, eTag, eventName, sequencer, occurredAt));
     } catch (IllegalArgumentException e) {
+      // The key has no domain segment: say which record.
       throw invalid(index, e.getMessage());
     }
   }

@@ -32,7 +32,8 @@ public final class ChildClasspath {
     List<String> entries = new ArrayList<>();
     entries.add(rootOf(url, resource).toString());
     try (InputStream in = url.openStream()) {
-      for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
+      for (String entry :
+          new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
         if (!entry.isBlank()) {
           entries.add(entry);
         }
@@ -55,7 +56,8 @@ public final class ChildClasspath {
           int depth = Path.of(resource).getNameCount();
           yield path.getRoot().resolve(path.subpath(0, path.getNameCount() - depth));
         }
-        default -> throw new IllegalStateException("cannot turn " + url + " into a classpath entry");
+        default ->
+            throw new IllegalStateException("cannot turn " + url + " into a classpath entry");
       };
     } catch (IOException | URISyntaxException e) {
       throw new IllegalStateException("cannot turn " + url + " into a classpath entry", e);

@@ -114,7 +114,9 @@ public final class ChildJvm implements AutoCloseable {
     awaitReady(() -> logSinceStart().lines().anyMatch(line -> line.startsWith(marker)), timeout);
   }
 
-  /** Waits until {@code probe} answers true; fails early, with the log's tail, if the child dies. */
+  /**
+   * Waits until {@code probe} answers true; fails early, with the log's tail, if the child dies.
+   */
   public void awaitReady(BooleanSupplier probe, Duration timeout) throws TimeoutException {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
@@ -166,17 +168,19 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /**
-   * Asks the child to stop (closes its stdin, so its shutdown hooks run), then kills it if it has
-   * not ended within {@code grace}.
-   */
-  public void stop(Duration grace) {
+  /** Asks the child to stop: closes its stdin, so it runs its shutdown hooks and exits. */
+  public void requestStop() {
     try {
       OutputStream stdin = process.getOutputStream();
       stdin.close();
     } catch (IOException e) {
       // Already closed: the child is on its way out.
     }
+  }
+
+  /** Asks the child to stop, then kills it if it has not ended within {@code grace}. */
+  public void stop(Duration grace) {
+    requestStop();
     try {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -185,6 +189,12 @@ public final class ChildJvm implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Stops children side by side: each gets {@code grace} from the same moment. */
+  public static void stopAll(List<ChildJvm> children, Duration grace) {
+    children.forEach(ChildJvm::requestStop);
+    children.forEach(child -> child.stop(grace));
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * Entry point of every child JVM the local stack starts: runs the real main class and ends the
- * JVM, through its shutdown hooks, when the parent's end of stdin closes.
+ * Entry point of every child JVM the local stack starts: runs the real main class and ends the JVM,
+ * through its shutdown hooks, when the parent's end of stdin closes.
  *
  * <p>That is how children die with their parent even when the parent is killed with SIGKILL: the
  * kernel closes the pipe, the read here returns end-of-file. Only for processes whose stdin is a

@@ -186,7 +186,8 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    stopS3();
-    stopKafka();
+    ChildJvm.stopAll(processes(), STOP_GRACE);
+    kafka = null;
+    s3 = null;
   }
 }

@@ -40,7 +40,8 @@ class ChildJvmIT {
   @Test
   void grandchildDiesWhenItsParentIsKilled() throws Exception {
     Path log = dir.resolve("parent.log");
-    ChildJvm parent = ChildJvm.start(spec("parent", SpawningParent.class.getName(), log, dir.toString()));
+    ChildJvm parent =
+        ChildJvm.start(spec("parent", SpawningParent.class.getName(), log, dir.toString()));
     parent.awaitLogLine("CHILD-PID", Duration.ofSeconds(30));
     long childPid =
         Long.parseLong(
@@ -61,15 +62,18 @@ class ChildJvmIT {
   void childThatDiesBeforeReadyFailsWithItsLog() {
     ChildJvm child = ChildJvm.start(spec("broken", "no.such.Main", dir.resolve("b.log")));
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> child.awaitLogLine("READY", Duration.ofSeconds(30)));
+        assertThrows(
+            IllegalStateException.class, () -> child.awaitLogLine("READY", Duration.ofSeconds(30)));
     assertTrue(e.getMessage().contains("ClassNotFoundException"), e.getMessage());
   }
 
   @Test
   void notReadyInTimeNamesTheChild() {
-    try (ChildJvm child = ChildJvm.start(spec("slow", Sleeper.class.getName(), dir.resolve("t.log")))) {
+    try (ChildJvm child =
+        ChildJvm.start(spec("slow", Sleeper.class.getName(), dir.resolve("t.log")))) {
       TimeoutException e =
-          assertThrows(TimeoutException.class, () -> child.awaitLogLine("NEVER", Duration.ofMillis(1500)));
+          assertThrows(
+              TimeoutException.class, () -> child.awaitLogLine("NEVER", Duration.ofMillis(1500)));
       assertTrue(e.getMessage().startsWith("slow not ready"), e.getMessage());
     }
   }
@@ -94,7 +98,8 @@ class ChildJvmIT {
   /** Prints a marker, then sleeps until ChildMain ends the JVM. */
   public static final class Sleeper {
     public static void main(String[] args) throws Exception {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("shutdown hook ran")));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> System.out.println("shutdown hook ran")));
       System.out.println("SLEEPING");
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);

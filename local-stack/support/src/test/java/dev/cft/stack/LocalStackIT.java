@@ -37,7 +37,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The local stack is real: the MinIO SDK and the Kafka clients use it as they would any S3/Kafka. */
+/**
+ * The local stack is real: the MinIO SDK and the Kafka clients use it as they would any S3/Kafka.
+ */
 @ExtendWith(LocalStackExtension.class)
 class LocalStackIT {
   private final LocalStack stack;
@@ -77,8 +79,11 @@ class LocalStackIT {
             .build());
     Path file = stack.settings().s3Root().resolve("ingest/legal/put.jsonl");
     assertEquals(new String(content, StandardCharsets.UTF_8), Files.readString(file));
-    try (var in = s3.getObject(GetObjectArgs.builder().bucket("ingest").object("legal/put.jsonl").build())) {
-      assertEquals(new String(content, StandardCharsets.UTF_8), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    try (var in =
+        s3.getObject(GetObjectArgs.builder().bucket("ingest").object("legal/put.jsonl").build())) {
+      assertEquals(
+          new String(content, StandardCharsets.UTF_8),
+          new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 
@@ -90,7 +95,8 @@ class LocalStackIT {
 
     List<Item> items = new ArrayList<>();
     for (Result<Item> result :
-        s3.listObjects(ListObjectsArgs.builder().bucket("ingest").prefix("x/").recursive(true).build())) {
+        s3.listObjects(
+            ListObjectsArgs.builder().bucket("ingest").prefix("x/").recursive(true).build())) {
       items.add(result.get());
     }
     assertEquals(1, items.size());
@@ -107,7 +113,9 @@ class LocalStackIT {
       Map<String, TopicDescription> topics =
           admin.describeTopics(StackDefaults.TOPICS).allTopicNames().get(30, TimeUnit.SECONDS);
       assertEquals(StackDefaults.TOPICS.size(), topics.size());
-      topics.values().forEach(t -> assertEquals(StackDefaults.PARTITIONS, t.partitions().size(), t.name()));
+      topics
+          .values()
+          .forEach(t -> assertEquals(StackDefaults.PARTITIONS, t.partitions().size(), t.name()));
     }
     String topic = "local-stack-it-" + UUID.randomUUID();
     Properties producerProps = new Properties();
@@ -145,7 +153,8 @@ class LocalStackIT {
     stack.stopS3();
     assertTrue(!Ports.isListening(stack.settings().s3Port()), "S3 port still bound after stop");
     stack.startS3();
-    try (var in = s3.getObject(GetObjectArgs.builder().bucket("models").object("d/kept.txt").build())) {
+    try (var in =
+        s3.getObject(GetObjectArgs.builder().bucket("models").object("d/kept.txt").build())) {
       assertEquals("kept", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }

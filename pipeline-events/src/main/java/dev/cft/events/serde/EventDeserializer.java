@@ -19,10 +19,6 @@ public abstract class EventDeserializer<T> implements Deserializer<T> {
     this.type = type;
   }
 
-  public Class<T> type() {
-    return type;
-  }
-
   /** A null value is a Kafka tombstone, which by Kafka's convention reads as null. */
   @Override
   public T deserialize(String topic, byte[] data) {

@@ -119,11 +119,11 @@ public final class KafkaBrokerMain {
   }
 
   private static void createTopics(String bootstrap, List<NewTopic> topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.describeCluster().nodes().get(ADMIN_TIMEOUT_S, TimeUnit.SECONDS);
       Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT_S, TimeUnit.SECONDS);
-      List<NewTopic> missing =
-          topics.stream().filter(t -> !existing.contains(t.name())).toList();
+      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(ADMIN_TIMEOUT_S, TimeUnit.SECONDS);
       }

@@ -16,8 +16,8 @@ import org.gaul.s3proxy.blobstore.BlobStore;
  *
  * <p>Arguments: {@code <base-dir> <port> [bucket ...]}; credentials come from the environment
  * ({@code S3_ACCESS_KEY}, {@code S3_SECRET_KEY}) so they never show in a process list. It binds
- * 127.0.0.1 only: s3proxy answers anonymous GET and list requests, so it must not be reachable
- * from other hosts. Prints {@value #READY} once it accepts requests.
+ * 127.0.0.1 only: s3proxy answers anonymous GET and list requests, so it must not be reachable from
+ * other hosts. Prints {@value #READY} once it accepts requests.
  */
 public final class S3ServerMain {
   public static final String READY = "CFT-READY";

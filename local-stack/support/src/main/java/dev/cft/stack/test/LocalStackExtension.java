@@ -7,8 +7,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension: starts the shared {@link LocalStack} (real Kafka broker + real S3 server) before
- * the class runs and hands it to test methods or constructors that declare a {@code LocalStack}.
+ * JUnit 5 extension: starts the shared {@link LocalStack} (real Kafka broker + real S3 server)
+ * before the class runs and hands it to test methods or constructors that declare a {@code
+ * LocalStack}.
  */
 public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
   @Override

@@ -8,9 +8,9 @@ import java.util.Map;
  * broker + real S3 server). The stack outlives a single application start, so {@link #stop()}
  * leaves it running for the next test class.
  *
- * <p>Services load this module parent-first in tests ({@code
- * %test.quarkus.class-loading.parent-first-artifacts=dev.cft:local-stack-support}) so tests and
- * this resource see the same stack.
+ * <p>Tests reach the same stack through {@link SharedLocalStack}: Quarkus loads this resource and
+ * the test class with one class loader. (Making this module parent-first breaks that: the resource
+ * would no longer be a {@code QuarkusTestResourceLifecycleManager} of the test's loader.)
  */
 public final class LocalStackResource implements QuarkusTestResourceLifecycleManager {
   @Override

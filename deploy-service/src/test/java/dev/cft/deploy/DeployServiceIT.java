@@ -1,0 +1,11 @@
+package dev.cft.deploy;
+
+import dev.cft.stack.test.LocalStackResource;
+import dev.cft.stack.test.ServiceHealthContract;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** deploy-service against the real broker and the real S3 server: ready, not ready, ready again. */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class DeployServiceIT extends ServiceHealthContract {}

@@ -1,0 +1,100 @@
+package dev.cft.stack.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Ports and credentials of one local pipeline, kept in {@code <state>/stack.properties} by {@code
+ * up} so that the supervisor, {@code status} and {@code down} agree on them. The S3 secret is drawn
+ * at random the first time and kept (owner-readable only).
+ */
+record StackSettings(
+    Map<Part, Integer> ports, int kafkaControllerPort, String accessKey, String secretKey) {
+  static final String FILE = "stack.properties";
+  static final String DEFAULT_ACCESS_KEY = "cft-local";
+
+  StackSettings {
+    ports = Map.copyOf(ports);
+  }
+
+  int port(Part part) {
+    return ports.get(part);
+  }
+
+  String kafkaBootstrap() {
+    return "127.0.0.1:" + port(Part.KAFKA);
+  }
+
+  String s3Endpoint() {
+    return "http://127.0.0.1:" + port(Part.S3);
+  }
+
+  String serviceUrl(Part part) {
+    return "http://127.0.0.1:" + port(part);
+  }
+
+  /** Settings for a new start: the given ports, credentials from the environment or kept ones. */
+  static StackSettings fresh(Map<Part, Integer> ports, int controllerPort, Path stateDir) {
+    String access = System.getenv("CFT_S3_ACCESS_KEY");
+    String secret = System.getenv("CFT_S3_SECRET_KEY");
+    if (access == null || secret == null) {
+      StackSettings kept = Files.exists(stateDir.resolve(FILE)) ? load(stateDir) : null;
+      access = kept != null ? kept.accessKey() : DEFAULT_ACCESS_KEY;
+      secret = kept != null ? kept.secretKey() : randomSecret();
+    }
+    return new StackSettings(ports, controllerPort, access, secret);
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[20];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  void save(Path stateDir) {
+    Properties p = new Properties();
+    ports.forEach((part, port) -> p.setProperty("port." + part.id, Integer.toString(port)));
+    p.setProperty("port.kafka-controller", Integer.toString(kafkaControllerPort));
+    p.setProperty("s3.access-key", accessKey);
+    p.setProperty("s3.secret-key", secretKey);
+    Path file = stateDir.resolve(FILE);
+    try {
+      Files.createDirectories(stateDir);
+      try (OutputStream out = Files.newOutputStream(file)) {
+        p.store(out, "the local pipeline's ports and S3 credentials (written by ./pipeline up)");
+      }
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  static StackSettings load(Path stateDir) {
+    Path file = stateDir.resolve(FILE);
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + " (has ./pipeline up run here?)", e);
+    }
+    Map<Part, Integer> ports = new EnumMap<>(Part.class);
+    for (Part part : Part.values()) {
+      ports.put(part, Integer.parseInt(p.getProperty("port." + part.id, "" + part.defaultPort)));
+    }
+    return new StackSettings(
+        ports,
+        Integer.parseInt(p.getProperty("port.kafka-controller", "9093")),
+        p.getProperty("s3.access-key"),
+        p.getProperty("s3.secret-key"));
+  }
+}

@@ -1,0 +1,195 @@
+package dev.cft.stack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cft.stack.Ports;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./pipeline up | status | down} for real: Kafka, the S3 server and the four packaged
+ * services as processes, on free ports, state under {@code target/}.
+ */
+class PipelineLauncherIT {
+  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
+
+  private Path state;
+  private List<String> portOptions;
+  private List<Integer> ports;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @BeforeEach
+  void freshStateAndPorts() throws Exception {
+    state =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target", "launcher-it")), "state");
+    ports = new ArrayList<>();
+    portOptions = new ArrayList<>();
+    for (String option :
+        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
+      int port = Ports.free();
+      ports.add(port);
+      portOptions.add("--" + option + "-port=" + port);
+    }
+  }
+
+  @AfterEach
+  void nothingLeftRunning() {
+    run("down");
+  }
+
+  private Run run(String command, String... extra) {
+    List<String> args = new ArrayList<>();
+    args.add(command);
+    args.add("--state-dir=" + state);
+    args.add("--project-dir=" + PROJECT);
+    if (command.equals("up")) {
+      args.addAll(portOptions);
+    }
+    args.addAll(List.of(extra));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Pipeline.execute(
+            new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private StackHome home() {
+    return new StackHome(PROJECT, state);
+  }
+
+  @Test
+  void upIsHealthyIdempotentSurvivesASupervisorCrashAndDownLeavesNothing() throws Exception {
+    Run up = run("up");
+    assertEquals(0, up.exitCode(), up.out() + up.err());
+    for (Part part : Part.values()) {
+      assertTrue(
+          up.out().matches("(?s).*" + part.title + " +UP .*"),
+          part.title + " not UP in:\n" + up.out());
+    }
+
+    Run status = run("status");
+    assertEquals(0, status.exitCode(), status.out());
+    assertEquals(
+        6,
+        status.out().lines().filter(l -> l.matches("\\S+( \\S+)? +UP .*")).count(),
+        status.out());
+
+    long supervisorPid = home().supervisor().orElseThrow().pid();
+    Run again = run("up");
+    assertEquals(0, again.exitCode(), again.out());
+    assertTrue(again.out().contains("already running"), again.out());
+    assertEquals(supervisorPid, home().supervisor().orElseThrow().pid());
+
+    // Dropping a file into the ingest directory is putting an object into the ingest bucket.
+    Path dropped = state.resolve("s3/ingest/x/dropped.jsonl");
+    Files.createDirectories(dropped.getParent());
+    Files.writeString(dropped, "{\"prompt\":\"2+2=\",\"completion\":\"4\"}\n");
+    assertEquals(List.of("x/dropped.jsonl"), ingestObjects());
+
+    // A supervisor killed outright takes every child with it: no orphans, no bound ports.
+    List<ProcessHandle> children = recordedChildren();
+    assertEquals(Part.values().length, children.size());
+    ProcessHandle.of(supervisorPid).orElseThrow().destroyForcibly();
+    for (ProcessHandle child : children) {
+      child.onExit().get(60, TimeUnit.SECONDS);
+    }
+    awaitPortsFree();
+
+    Run restarted = run("up");
+    assertEquals(0, restarted.exitCode(), restarted.out() + restarted.err());
+    assertEquals(List.of("x/dropped.jsonl"), ingestObjects(), "objects survive a restart");
+    List<ProcessHandle> second = recordedChildren();
+
+    Run down = run("down");
+    assertEquals(0, down.exitCode(), down.out());
+    assertTrue(down.out().contains("Stopped."), down.out());
+    for (ProcessHandle child : second) {
+      assertFalse(child.isAlive(), "pid " + child.pid() + " still alive after down");
+    }
+    assertTrue(home().supervisor().isEmpty());
+    for (int port : ports) {
+      assertFalse(Ports.isListening(port), "port " + port + " still bound after down");
+    }
+    Run after = run("status");
+    assertEquals(1, after.exitCode(), after.out());
+    assertTrue(after.out().contains("not running"), after.out());
+  }
+
+  @Test
+  void aTakenPortIsRefusedWithTheSettingThatChangesIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      portOptions.replaceAll(
+          option -> option.startsWith("--s3-port=") ? "--s3-port=" + taken.getLocalPort() : option);
+      Run up = run("up");
+      assertEquals(2, up.exitCode(), up.out());
+      assertEquals(
+          "error: port "
+              + taken.getLocalPort()
+              + " (S3 server) is already in use on 127.0.0.1; stop what holds it or choose"
+              + " another port with --s3-port or CFT_S3_PORT",
+          up.err().trim());
+      assertTrue(home().supervisor().isEmpty(), "nothing may start when a port is taken");
+    }
+  }
+
+  @Test
+  void statusBeforeAnyUpSaysSo() {
+    Run status = run("status");
+    assertEquals(3, status.exitCode());
+    assertTrue(status.out().contains("start one with ./pipeline up"), status.out());
+  }
+
+  private List<ProcessHandle> recordedChildren() {
+    List<ProcessHandle> children = new ArrayList<>();
+    for (Part part : Part.values()) {
+      Optional<ProcessHandle> process = home().process(part.id);
+      process.ifPresent(children::add);
+    }
+    return children;
+  }
+
+  private void awaitPortsFree() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ports.stream().anyMatch(Ports::isListening)) {
+      assertTrue(System.nanoTime() < deadline, "ports still bound after the supervisor died");
+      Thread.sleep(200);
+    }
+  }
+
+  private List<String> ingestObjects() throws Exception {
+    StackSettings settings = StackSettings.load(state);
+    try (MinioClient s3 =
+        MinioClient.builder()
+            .endpoint(settings.s3Endpoint())
+            .region("us-east-1")
+            .credentials(settings.accessKey(), settings.secretKey())
+            .build()) {
+      List<String> keys = new ArrayList<>();
+      for (Result<Item> item :
+          s3.listObjects(ListObjectsArgs.builder().bucket("ingest").recursive(true).build())) {
+        keys.add(item.get().objectName());
+      }
+      return keys;
+    }
+  }
+}

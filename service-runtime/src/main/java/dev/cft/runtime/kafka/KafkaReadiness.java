@@ -1,0 +1,86 @@
+package dev.cft.runtime.kafka;
+
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready while the broker answers a metadata request within a few seconds.
+ *
+ * <p>Quarkus' own Kafka check waits without a bound (a minute while the broker is gone), longer
+ * than any probe period; this one is bounded and reuses the {@code kafka.*} settings (TLS, SASL).
+ */
+@Readiness
+@ApplicationScoped
+public class KafkaReadiness implements HealthCheck {
+  public static final String NAME = "Kafka broker";
+
+  private final Admin admin;
+  private final Duration timeout;
+  private final Object bootstrap;
+
+  @Inject
+  public KafkaReadiness(
+      @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+      @ConfigProperty(name = "cft.kafka.health-timeout", defaultValue = "3s") Duration timeout) {
+    this.timeout = timeout;
+    this.bootstrap = kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    Set<String> adminKeys = AdminClientConfig.configNames();
+    Map<String, Object> config = new HashMap<>();
+    kafkaConfig.forEach(
+        (key, value) -> {
+          if (adminKeys.contains(key)) {
+            config.put(key, value);
+          }
+        });
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    // Find a restarted broker within a probe period, not after the default 1 s → 10 s backoff.
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness");
+    this.admin = Admin.create(config);
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    HealthCheckResponseBuilder response =
+        HealthCheckResponse.named(NAME).withData("bootstrap.servers", String.valueOf(bootstrap));
+    try {
+      Collection<Node> nodes =
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+              .nodes()
+              .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+      String addresses =
+          nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
+      return response.up().withData("nodes", addresses).build();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return response.down().withData("error", "interrupted").build();
+    } catch (Exception e) {
+      return response.down().withData("error", e.toString()).build();
+    }
+  }
+
+  @PreDestroy
+  void close() {
+    admin.close(Duration.ofSeconds(2));
+  }
+}

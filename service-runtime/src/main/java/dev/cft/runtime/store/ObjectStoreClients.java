@@ -1,0 +1,38 @@
+package dev.cft.runtime.store;
+
+import io.minio.MinioClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/** Produces the service's one {@link MinioClient} and closes its HTTP client on shutdown. */
+@ApplicationScoped
+public class ObjectStoreClients {
+
+  @Produces
+  @Singleton
+  MinioClient minioClient(ObjectStoreConfig config) {
+    return create(config, config.readTimeout());
+  }
+
+  void close(@Disposes MinioClient client) throws Exception {
+    client.close();
+  }
+
+  /** A client for {@code config}'s store whose requests give up after {@code timeout}. */
+  public static MinioClient create(ObjectStoreConfig config, Duration timeout) {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(config.endpoint())
+            .region(config.region())
+            .credentials(config.accessKey(), config.secretKey())
+            .build();
+    if (!config.pathStyle()) {
+      client.enableVirtualStyleEndpoint();
+    }
+    client.setTimeout(config.connectTimeout().toMillis(), timeout.toMillis(), timeout.toMillis());
+    return client;
+  }
+}
