@@ -156,32 +156,36 @@ public final class LocalStack implements AutoCloseable {
 
   /** Stops the broker (as a crash or an outage would look to clients); its data stays. */
   public synchronized void stopKafka() {
-    if (kafka != null) {
-      kafka.stop(STOP_GRACE);
-      kafka = null;
-    }
+    kafka = stopped(kafka);
   }
 
   public synchronized void startKafka() throws TimeoutException {
-    if (kafka == null) {
-      kafka = ChildJvm.start(kafkaSpec(settings));
-      kafka.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
-    }
+    kafka = started(kafka, kafkaSpec(settings));
   }
 
   /** Stops the S3 server; its objects stay on disk. */
   public synchronized void stopS3() {
-    if (s3 != null) {
-      s3.stop(STOP_GRACE);
-      s3 = null;
-    }
+    s3 = stopped(s3);
   }
 
   public synchronized void startS3() throws TimeoutException {
-    if (s3 == null) {
-      s3 = ChildJvm.start(s3Spec(settings));
-      s3.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
+    s3 = started(s3, s3Spec(settings));
+  }
+
+  private static ChildJvm stopped(ChildJvm child) {
+    if (child != null) {
+      child.stop(STOP_GRACE);
     }
+    return null;
+  }
+
+  private static ChildJvm started(ChildJvm current, ChildJvm.Spec spec) throws TimeoutException {
+    if (current != null) {
+      return current;
+    }
+    ChildJvm child = ChildJvm.start(spec);
+    child.awaitLogLine(StackDefaults.READY, START_TIMEOUT);
+    return child;
   }
 
   @Override

@@ -64,6 +64,15 @@ class LocalStackIT {
     s3.close();
   }
 
+  private byte[] put(String bucket, String key, String text) throws Exception {
+    byte[] content = text.getBytes(StandardCharsets.UTF_8);
+    s3.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                new ByteArrayInputStream(content), content.length, -1)
+            .build());
+    return content;
+  }
+
   @Test
   void s3ServerHasEveryPipelineBucket() throws Exception {
     List<String> names = s3.listBuckets().stream().map(Bucket::name).sorted().toList();
@@ -72,11 +81,7 @@ class LocalStackIT {
 
   @Test
   void objectsPutThroughTheSdkAreFilesUnderTheStateDirectory() throws Exception {
-    byte[] content = "{\"prompt\":\"a\",\"completion\":\"b\"}\n".getBytes(StandardCharsets.UTF_8);
-    s3.putObject(
-        PutObjectArgs.builder().bucket("ingest").object("legal/put.jsonl").stream(
-                new ByteArrayInputStream(content), content.length, -1)
-            .build());
+    byte[] content = put("ingest", "legal/put.jsonl", "{\"prompt\":\"a\",\"completion\":\"b\"}\n");
     Path file = stack.settings().s3Root().resolve("ingest/legal/put.jsonl");
     assertEquals(new String(content, StandardCharsets.UTF_8), Files.readString(file));
     try (var in =
@@ -145,11 +150,7 @@ class LocalStackIT {
 
   @Test
   void objectsSurviveAnS3ServerRestart() throws Exception {
-    byte[] content = "kept".getBytes(StandardCharsets.UTF_8);
-    s3.putObject(
-        PutObjectArgs.builder().bucket("models").object("d/kept.txt").stream(
-                new ByteArrayInputStream(content), content.length, -1)
-            .build());
+    put("models", "d/kept.txt", "kept");
     stack.stopS3();
     assertTrue(!Ports.isListening(stack.settings().s3Port()), "S3 port still bound after stop");
     stack.startS3();

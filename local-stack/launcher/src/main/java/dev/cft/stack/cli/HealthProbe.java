@@ -58,12 +58,7 @@ final class HealthProbe {
   }
 
   private Health s3() throws Exception {
-    try (MinioClient client =
-        MinioClient.builder()
-            .endpoint(settings.s3Endpoint())
-            .region("us-east-1")
-            .credentials(settings.accessKey(), settings.secretKey())
-            .build()) {
+    try (MinioClient client = settings.s3Client()) {
       client.setTimeout(TIMEOUT.toMillis(), TIMEOUT.toMillis(), TIMEOUT.toMillis());
       int buckets = client.listBuckets().size();
       return new Health(Part.S3, true, settings.s3Endpoint() + ", " + buckets + " buckets");

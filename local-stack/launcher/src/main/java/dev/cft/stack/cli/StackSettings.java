@@ -1,5 +1,6 @@
 package dev.cft.stack.cli;
 
+import io.minio.MinioClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +42,15 @@ record StackSettings(
 
   String serviceUrl(Part part) {
     return "http://127.0.0.1:" + port(part);
+  }
+
+  /** A client of this stack's S3 server; close it (it owns an HTTP client). */
+  MinioClient s3Client() {
+    return MinioClient.builder()
+        .endpoint(s3Endpoint())
+        .region("us-east-1")
+        .credentials(accessKey, secretKey)
+        .build();
   }
 
   /** Settings for a new start: the given ports, credentials from the environment or kept ones. */

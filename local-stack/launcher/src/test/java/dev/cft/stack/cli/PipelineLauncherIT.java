@@ -177,13 +177,7 @@ class PipelineLauncherIT {
   }
 
   private List<String> ingestObjects() throws Exception {
-    StackSettings settings = StackSettings.load(state);
-    try (MinioClient s3 =
-        MinioClient.builder()
-            .endpoint(settings.s3Endpoint())
-            .region("us-east-1")
-            .credentials(settings.accessKey(), settings.secretKey())
-            .build()) {
+    try (MinioClient s3 = StackSettings.load(state).s3Client()) {
       List<String> keys = new ArrayList<>();
       for (Result<Item> item :
           s3.listObjects(ListObjectsArgs.builder().bucket("ingest").recursive(true).build())) {

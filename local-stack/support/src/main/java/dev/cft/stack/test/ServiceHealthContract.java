@@ -40,29 +40,13 @@ public abstract class ServiceHealthContract {
   @Test
   void notReadyWhileS3IsDownAndReadyAgainAfter() throws Exception {
     LocalStack stack = SharedLocalStack.get();
-    stack.stopS3();
-    try {
-      String body = awaitReadiness(503);
-      assertCheck(body, "S3", "DOWN");
-      assertCheck(body, "Kafka", "UP");
-    } finally {
-      stack.startS3();
-    }
-    assertCheck(awaitReadiness(200), "S3", "UP");
+    assertNotReadyDuringOutage(stack::stopS3, stack::startS3, "S3", "Kafka");
   }
 
   @Test
   void notReadyWhileKafkaIsDownAndReadyAgainAfter() throws Exception {
     LocalStack stack = SharedLocalStack.get();
-    stack.stopKafka();
-    try {
-      String body = awaitReadiness(503);
-      assertCheck(body, "Kafka", "DOWN");
-      assertCheck(body, "S3", "UP");
-    } finally {
-      stack.startKafka();
-    }
-    assertCheck(awaitReadiness(200), "Kafka", "UP");
+    assertNotReadyDuringOutage(stack::stopKafka, stack::startKafka, "Kafka", "S3");
   }
 
   @Test
@@ -73,6 +57,29 @@ public abstract class ServiceHealthContract {
         response.body().contains("# TYPE jvm_memory_used_bytes gauge"),
         "no JVM metrics in /q/metrics");
     assertTrue(response.body().contains("http_server_"), "no HTTP server metrics in /q/metrics");
+  }
+
+  /** A part of the stack that can be started again. */
+  @FunctionalInterface
+  protected interface Restart {
+    void start() throws Exception;
+  }
+
+  /**
+   * Stops one part: readiness must turn DOWN naming it while the other check stays UP, and be UP
+   * again once the part is back.
+   */
+  protected void assertNotReadyDuringOutage(
+      Runnable stop, Restart restart, String stopped, String untouched) throws Exception {
+    stop.run();
+    try {
+      String body = awaitReadiness(503);
+      assertCheck(body, stopped, "DOWN");
+      assertCheck(body, untouched, "UP");
+    } finally {
+      restart.start();
+    }
+    assertCheck(awaitReadiness(200), stopped, "UP");
   }
 
   /** Polls /q/health/ready until it answers {@code status}; returns the body, spaces removed. */
