@@ -30,12 +30,24 @@ public final class Gpt implements AutoCloseable {
   private final GptConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> weights;
-  private final Map<Long, NDArray> causalMasks = new ConcurrentHashMap<>();
+  private final Map<Long, NDArray> causalMasks;
+  private final boolean ownsWeights;
 
   private Gpt(GptConfig config, NDManager manager, Map<String, NDArray> weights) {
+    this(config, manager, weights, new ConcurrentHashMap<>(), true);
+  }
+
+  private Gpt(
+      GptConfig config,
+      NDManager manager,
+      Map<String, NDArray> weights,
+      Map<Long, NDArray> causalMasks,
+      boolean ownsWeights) {
     this.config = config;
     this.manager = manager;
     this.weights = Collections.unmodifiableMap(weights);
+    this.causalMasks = causalMasks;
+    this.ownsWeights = ownsWeights;
     List<String> missing = names(config).stream().filter(n -> !weights.containsKey(n)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("weights missing for " + missing);
@@ -134,6 +146,15 @@ public final class Gpt implements AutoCloseable {
 
   public GptConfig config() {
     return config;
+  }
+
+  /**
+   * The same model (same weight arrays) with another dropout for all three sites, e.g. to fine-tune
+   * with more or less regularisation than the checkpoint's config says. Closing the view leaves the
+   * weights to this model.
+   */
+  public Gpt withDropout(double p) {
+    return new Gpt(config.withDropout(p), manager, weights, causalMasks, false);
   }
 
   /** The weights by Hugging Face name; the arrays are the model's own (train them in place). */
@@ -273,6 +294,8 @@ public final class Gpt implements AutoCloseable {
 
   @Override
   public void close() {
-    manager.close();
+    if (ownsWeights) {
+      manager.close();
+    }
   }
 }

@@ -1,0 +1,124 @@
+package dev.cft.lm.data;
+
+import dev.cft.lm.tokenizer.TextTokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Tokenizes examples and packs them, whole and in order, into fixed-length sequences: an example
+ * ends with EOS and the next one starts right after it, so no compute is spent on padding (only the
+ * tail of a sequence that the next example does not fit in is padded, with weight 0). An example
+ * longer than a sequence is cut and counted in {@link Packed#truncated()}.
+ */
+public final class Packer {
+  /** A training sequence: predict {@code target[i]} from {@code input[0..i]}, weighted. */
+  public record Sequence(int[] input, int[] target, float[] weight) {
+    public float trainedTokens() {
+      float sum = 0;
+      for (float w : weight) {
+        sum += w;
+      }
+      return sum;
+    }
+  }
+
+  /**
+   * @param trainedTokens target tokens with weight 1 (what the loss is averaged over)
+   */
+  public record Packed(List<Sequence> sequences, int examples, int truncated, long trainedTokens) {}
+
+  private final TextTokenizer tokenizer;
+  private final int contextLength;
+
+  public Packer(TextTokenizer tokenizer, int contextLength) {
+    this.tokenizer = tokenizer;
+    this.contextLength = contextLength;
+  }
+
+  public Packed pack(List<Example> examples) {
+    int window = contextLength + 1; // inputs plus the one-token shift to the targets
+    List<Sequence> sequences = new ArrayList<>();
+    int[] ids = new int[window];
+    float[] weights = new float[window];
+    int used = 0;
+    int truncated = 0;
+    long trained = 0;
+    for (Example example : examples) {
+      Tokens tokens = tokenize(example);
+      int n = tokens.ids.length;
+      if (n > window) {
+        truncated++;
+        n = window;
+      }
+      if (used + n > window) {
+        sequences.add(sequence(ids, weights, used));
+        used = 0;
+      }
+      System.arraycopy(tokens.ids, 0, ids, used, n);
+      System.arraycopy(tokens.weights, 0, weights, used, n);
+      used += n;
+    }
+    if (used > 1) {
+      sequences.add(sequence(ids, weights, used));
+    }
+    for (Sequence s : sequences) {
+      trained += (long) s.trainedTokens();
+    }
+    return new Packed(List.copyOf(sequences), examples.size(), truncated, trained);
+  }
+
+  /** Token ids and per-token weights (1 = trained) of one example, EOS appended. */
+  public Tokens tokenize(Example example) {
+    IntList ids = new IntList();
+    List<Float> weights = new ArrayList<>();
+    boolean lastTrained = false;
+    for (Example.Segment segment : example.segments()) {
+      for (int id : tokenizer.encode(segment.text())) {
+        ids.add(id);
+        weights.add(segment.trained() ? 1f : 0f);
+      }
+      lastTrained = segment.trained();
+    }
+    ids.add(tokenizer.eosId());
+    weights.add(lastTrained ? 1f : 0f);
+    float[] w = new float[weights.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = weights.get(i);
+    }
+    return new Tokens(ids.toArray(), w);
+  }
+
+  public record Tokens(int[] ids, float[] weights) {}
+
+  private Sequence sequence(int[] ids, float[] weights, int used) {
+    int eos = tokenizer.eosId();
+    int[] input = new int[contextLength];
+    int[] target = new int[contextLength];
+    float[] weight = new float[contextLength];
+    Arrays.fill(input, eos);
+    Arrays.fill(target, eos);
+    for (int i = 0; i < used - 1; i++) {
+      input[i] = ids[i];
+      target[i] = ids[i + 1];
+      weight[i] = weights[i + 1];
+    }
+    return new Sequence(input, target, weight);
+  }
+
+  private static final class IntList {
+    private int[] values = new int[64];
+    private int size;
+
+    void add(int value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.cft.lm.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.GptConfig;
+import dev.cft.lm.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A model directory in the Hugging Face layout: {@code config.json}, {@code model.safetensors}
+ * (GPT-2 tensor names, Conv1D weights {@code [in, out]}), the tokenizer's files and {@code
+ * generation_config.json}. A real {@code gpt2}/{@code distilgpt2} directory loads unchanged; what
+ * {@link #save} writes loads in transformers. A directory is written beside its destination and
+ * moved into place, so a reader never sees half a checkpoint.
+ */
+public final class Checkpoint {
+  public static final String WEIGHTS = "model.safetensors";
+  private static final String PREFIX = "transformer.";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Checkpoint() {}
+
+  /** Writes model and tokenizer to {@code dir}, replacing what was there. */
+  public static void save(Gpt model, TextTokenizer tokenizer, Path dir) throws IOException {
+    save(model, tokenizer, dir, Map.of());
+  }
+
+  /**
+   * Writes model, tokenizer and {@code extra} files (name → tensors, for training state) into
+   * {@code dir}, atomically.
+   */
+  public static void save(
+      Gpt model, TextTokenizer tokenizer, Path dir, Map<String, Map<String, NDArray>> extra)
+      throws IOException {
+    Path target = dir.toAbsolutePath();
+    Files.createDirectories(target.getParent());
+    Path staging = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(staging);
+    try {
+      GptConfig config = model.config();
+      config.write(staging);
+      writeTensors(staging.resolve(WEIGHTS), model.weights());
+      tokenizer.save(staging);
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(
+              staging.resolve("generation_config.json").toFile(),
+              Map.of(
+                  "bos_token_id", config.bosTokenId(),
+                  "eos_token_id", config.eosTokenId(),
+                  "_from_model_config", true));
+      for (Map.Entry<String, Map<String, NDArray>> file : extra.entrySet()) {
+        writeTensors(staging.resolve(file.getKey()), file.getValue());
+      }
+      if (Files.exists(target)) {
+        deleteTree(target);
+      }
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      if (Files.exists(staging)) {
+        deleteTree(staging);
+      }
+    }
+  }
+
+  /** Loads the model of a checkpoint directory into a manager below {@code parent}. */
+  public static Gpt load(Path dir, NDManager parent) throws IOException {
+    GptConfig config = GptConfig.read(dir);
+    Path weightsFile = dir.resolve(WEIGHTS);
+    if (!Files.exists(weightsFile)) {
+      throw new IOException("no " + WEIGHTS + " in " + dir);
+    }
+    try (NDManager staging = parent.newSubManager()) {
+      Map<String, NDArray> arrays = new LinkedHashMap<>();
+      for (Map.Entry<String, SafeTensors.Tensor> entry : SafeTensors.read(weightsFile).entrySet()) {
+        String name =
+            entry.getKey().startsWith(PREFIX)
+                ? entry.getKey().substring(PREFIX.length())
+                : entry.getKey();
+        if (isBuffer(name)) {
+          continue;
+        }
+        SafeTensors.Tensor tensor = entry.getValue();
+        arrays.put(name, staging.create(tensor.toFloats(), new Shape(tensor.shape())));
+      }
+      try {
+        return Gpt.of(config, parent, arrays);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(weightsFile + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * GPT-2 files carry the causal mask as {@code h.N.attn.bias}/{@code masked_bias} buffers, and may
+   * carry the tied {@code lm_head.weight}: none of them is a weight to load.
+   */
+  private static boolean isBuffer(String name) {
+    return name.endsWith(".attn.bias")
+        || name.endsWith(".attn.masked_bias")
+        || name.equals("lm_head.weight");
+  }
+
+  /** Reads a tensor file written by {@link #save}'s {@code extra} into {@code manager}. */
+  public static Map<String, NDArray> readTensors(Path file, NDManager manager) throws IOException {
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    for (Map.Entry<String, SafeTensors.Tensor> entry : SafeTensors.read(file).entrySet()) {
+      SafeTensors.Tensor tensor = entry.getValue();
+      NDArray array = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
+      array.setName(entry.getKey());
+      arrays.put(entry.getKey(), array);
+    }
+    return arrays;
+  }
+
+  private static void writeTensors(Path file, Map<String, NDArray> arrays) throws IOException {
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    arrays.forEach(
+        (name, array) ->
+            tensors.put(
+                name, SafeTensors.Tensor.f32(array.getShape().getShape(), array.toFloatArray())));
+    SafeTensors.write(file, tensors, Map.of("format", "pt"));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package dev.cft.lm.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.data.Batch;
+import dev.cft.lm.data.Packer;
+import dev.cft.lm.eval.Evaluator;
+import dev.cft.lm.io.Checkpoint;
+import dev.cft.lm.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Fine-tunes a model in place: {@code TrainingResult train(TrainingRequest)}.
+ *
+ * <p>Deterministic for a seed: the data order of epoch e is a shuffle seeded by (seed, e) and the
+ * dropout masks of a micro-batch by (seed, its index), so a run resumed from a checkpoint at step k
+ * takes exactly the steps the uninterrupted run would have taken. A checkpoint holds the model (HF
+ * layout), the AdamW moments ({@value #STATE_TENSORS}) and the counters ({@value #STATE_JSON}).
+ */
+public final class FineTuner {
+  public static final String STATE_TENSORS = "training_state.safetensors";
+  public static final String STATE_JSON = "training_state.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Gpt model;
+  private final TextTokenizer tokenizer;
+
+  public FineTuner(Gpt model, TextTokenizer tokenizer) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Counters a checkpoint keeps besides weights and moments. */
+  record State(
+      long step, long seed, double bestValidationLoss, long bestStep, int badValidations) {}
+
+  public TrainingResult train(TrainingRequest request) {
+    return train(request, TrainingListener.NONE);
+  }
+
+  public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+    int context = Math.min(request.contextLength(), model.config().nPositions());
+    Packer packer = new Packer(tokenizer, context);
+    Packer.Packed train = packer.pack(request.train());
+    List<Packer.Sequence> validation =
+        request.validation().isEmpty() ? List.of() : packer.pack(request.validation()).sequences();
+    Plan plan = new Plan(train.sequences().size(), request);
+
+    Map<String, NDArray> weights = model.weights();
+    weights.values().forEach(w -> w.setRequiresGradient(true));
+    Gpt trained = request.dropout() == null ? model : model.withDropout(request.dropout());
+    Evaluator evaluator = new Evaluator(model, tokenizer, request.batchSize());
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(
+            request.learningRate(),
+            Math.round(plan.totalSteps * request.warmupRatio()),
+            plan.totalSteps,
+            request.minLearningRateRatio());
+
+    try (AdamW optimizer =
+            new AdamW(
+                new AdamW.Settings(0.9, 0.95, 1e-8, request.weightDecay(), request.maxGradNorm()),
+                model.manager());
+        NDManager best = model.manager().newSubManager()) {
+      State state = new State(0, request.seed(), Double.NaN, 0, 0);
+      if (request.resumeFrom() != null) {
+        state = resume(request.resumeFrom(), optimizer);
+      }
+      long resumedFrom = state.step();
+      List<Double> losses = new ArrayList<>();
+      Map<String, NDArray> bestWeights = null;
+      boolean stoppedEarly = false;
+      long tokens = 0;
+      long started = System.nanoTime();
+      for (long step = state.step(); step < plan.totalSteps; step++) {
+        double lr = schedule.at(step);
+        StepOutcome outcome =
+            step(trained, plan, train.sequences(), step, request.seed(), optimizer, lr);
+        losses.add(outcome.loss);
+        tokens += outcome.tokens;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        listener.onStep(
+            new TrainingListener.Step(
+                step + 1,
+                plan.totalSteps,
+                plan.epochOf(step),
+                outcome.loss,
+                lr,
+                outcome.gradNorm,
+                tokens / seconds));
+        boolean lastStep = step + 1 == plan.totalSteps;
+        if (!validation.isEmpty() && (plan.validatesAfter(step, request.evalEvery()) || lastStep)) {
+          double valLoss = evaluator.tokenMetrics(validation, request.validation().size()).loss();
+          boolean improved =
+              Double.isNaN(state.bestValidationLoss()) || valLoss < state.bestValidationLoss();
+          state =
+              improved
+                  ? new State(step + 1, state.seed(), valLoss, step + 1, 0)
+                  : new State(
+                      step + 1,
+                      state.seed(),
+                      state.bestValidationLoss(),
+                      state.bestStep(),
+                      state.badValidations() + 1);
+          if (improved) {
+            bestWeights = snapshot(best, bestWeights);
+          }
+          listener.onValidation(step + 1, valLoss, improved);
+          if (request.patience() > 0 && state.badValidations() >= request.patience()) {
+            stoppedEarly = true;
+          }
+        }
+        state =
+            new State(
+                step + 1,
+                state.seed(),
+                state.bestValidationLoss(),
+                state.bestStep(),
+                state.badValidations());
+        if (request.checkpointEvery() > 0
+            && ((step + 1) % request.checkpointEvery() == 0 || lastStep)) {
+          Path dir = request.checkpointDir().resolve("step-" + (step + 1));
+          saveCheckpoint(dir, optimizer, state);
+          listener.onCheckpoint(step + 1, dir);
+        }
+        if (stoppedEarly) {
+          break;
+        }
+      }
+      if (bestWeights != null && state.bestStep() != state.step()) {
+        restore(bestWeights);
+      }
+      weights.values().forEach(w -> w.setRequiresGradient(false));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      return new TrainingResult(
+          state.step(),
+          plan.totalSteps,
+          losses,
+          state.bestValidationLoss(),
+          state.bestStep(),
+          stoppedEarly,
+          resumedFrom,
+          tokens,
+          train.truncated(),
+          seconds > 0 ? tokens / seconds : 0);
+    }
+  }
+
+  private record StepOutcome(double loss, double gradNorm, long tokens) {}
+
+  /** One optimizer step: forward and backward over its micro-batches, then AdamW. */
+  private StepOutcome step(
+      Gpt trained,
+      Plan plan,
+      List<Packer.Sequence> sequences,
+      long step,
+      long seed,
+      AdamW optimizer,
+      double lr) {
+    List<List<Packer.Sequence>> micro = plan.microBatches(sequences, step);
+    float stepTokens = 0;
+    for (List<Packer.Sequence> batch : micro) {
+      for (Packer.Sequence s : batch) {
+        stepTokens += s.trainedTokens();
+      }
+    }
+    double lossSum = 0;
+    long inputTokens = 0;
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      for (int i = 0; i < micro.size(); i++) {
+        // Dropout masks are a function of (seed, micro-batch): resumed runs draw the same ones.
+        Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + step * 1_009L + i));
+        try (NDManager scope = model.manager().newSubManager()) {
+          Batch batch = Batch.of(micro.get(i), scope);
+          NDArray logits = trained.forward(batch.input(), true); // (B,T,V)
+          NDArray summed = batch.tokenLosses(logits).mul(batch.weight()).sum(); // ()
+          // Normalised by the whole step's trained tokens: micro-batches add up to the step's mean.
+          collector.backward(summed.div(Math.max(1f, stepTokens)));
+          lossSum += summed.getFloat();
+          inputTokens += batch.input().size();
+        }
+      }
+    }
+    double gradNorm = optimizer.step(model.weights(), lr, 1.0);
+    double loss = lossSum / Math.max(1f, stepTokens);
+    if (!Double.isFinite(loss)) {
+      throw new IllegalStateException(
+          "loss became " + loss + " at step " + (step + 1) + ": lower the learning rate");
+    }
+    return new StepOutcome(loss, gradNorm, inputTokens);
+  }
+
+  private Map<String, NDArray> snapshot(NDManager manager, Map<String, NDArray> previous) {
+    if (previous != null) {
+      previous.values().forEach(NDArray::close);
+    }
+    Map<String, NDArray> copy = new LinkedHashMap<>();
+    model
+        .weights()
+        .forEach(
+            (name, w) -> {
+              NDArray c = w.duplicate();
+              c.attach(manager);
+              copy.put(name, c);
+            });
+    return copy;
+  }
+
+  private void restore(Map<String, NDArray> saved) {
+    model.weights().forEach((name, w) -> w.set(saved.get(name).toFloatArray()));
+  }
+
+  private void saveCheckpoint(Path dir, AdamW optimizer, State state) {
+    try {
+      Checkpoint.save(model, tokenizer, dir, Map.of(STATE_TENSORS, optimizer.state()));
+      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_JSON).toFile(), state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + dir, e);
+    }
+  }
+
+  /** Loads weights, moments and counters of a checkpoint into this run. */
+  private State resume(Path dir, AdamW optimizer) {
+    try {
+      State state = JSON.readValue(dir.resolve(STATE_JSON).toFile(), State.class);
+      try (Gpt saved = Checkpoint.load(dir, model.manager())) {
+        model.weights().forEach((name, w) -> w.set(saved.weights().get(name).toFloatArray()));
+      }
+      optimizer.restore(
+          Checkpoint.readTensors(dir.resolve(STATE_TENSORS), model.manager()), state.step());
+      return state;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resume from " + dir, e);
+    }
+  }
+
+  /** Which sequences each step sees: epochs of seeded shuffles, cut into (micro-)batches. */
+  private static final class Plan {
+    final int sequences;
+    final int batchSize;
+    final int accumulation;
+    final long seed;
+    final long microPerEpoch;
+    final long stepsPerEpoch;
+    final long totalSteps;
+
+    Plan(int sequences, TrainingRequest request) {
+      this.sequences = sequences;
+      this.batchSize = request.batchSize();
+      this.accumulation = request.gradientAccumulation();
+      this.seed = request.seed();
+      this.microPerEpoch = (sequences + batchSize - 1) / batchSize;
+      this.stepsPerEpoch = (microPerEpoch + accumulation - 1) / accumulation;
+      long all = stepsPerEpoch * request.epochs();
+      this.totalSteps = request.maxSteps() > 0 ? Math.min(all, request.maxSteps()) : all;
+    }
+
+    int epochOf(long step) {
+      return (int) (step / stepsPerEpoch);
+    }
+
+    boolean validatesAfter(long step, int every) {
+      return every > 0 ? (step + 1) % every == 0 : (step + 1) % stepsPerEpoch == 0;
+    }
+
+    List<List<Packer.Sequence>> microBatches(List<Packer.Sequence> all, long step) {
+      int epoch = epochOf(step);
+      List<Integer> order = new ArrayList<>(sequences);
+      for (int i = 0; i < sequences; i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, new Random(seed * 31 + epoch));
+      long firstMicro = (step % stepsPerEpoch) * accumulation;
+      List<List<Packer.Sequence>> batches = new ArrayList<>();
+      for (long m = firstMicro; m < Math.min(firstMicro + accumulation, microPerEpoch); m++) {
+        List<Packer.Sequence> batch = new ArrayList<>();
+        for (long i = m * batchSize; i < Math.min((m + 1) * batchSize, sequences); i++) {
+          batch.add(all.get(order.get((int) i)));
+        }
+        batches.add(batch);
+      }
+      return batches;
+    }
+  }
+}

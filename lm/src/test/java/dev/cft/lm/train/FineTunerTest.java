@@ -1,0 +1,108 @@
+package dev.cft.lm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.GptConfig;
+import dev.cft.lm.data.Example;
+import dev.cft.lm.eval.Evaluator;
+import dev.cft.lm.generate.GenerationRequest;
+import dev.cft.lm.generate.Generator;
+import dev.cft.lm.tokenizer.ByteTokenizer;
+import dev.cft.lm.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FineTunerTest {
+  /** Small enough to train in seconds on two cores, big enough to learn the alphabet's order. */
+  static final GptConfig CONFIG =
+      new GptConfig(
+          ByteTokenizer.VOCAB, 64, 64, 2, 4, null, 1e-5, 0, 0, 0, 0.02, 256, 256, "gelu_new");
+
+  static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz";
+  static NDManager root;
+  static TextTokenizer tokenizer;
+
+  @BeforeAll
+  static void setUp() {
+    root = NDManager.newBaseManager();
+    tokenizer = new ByteTokenizer();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    root.close();
+  }
+
+  /** Runs of the cycled alphabet: the next letter is always the one after the current. */
+  static List<Example> alphabetRuns(int count, int offset) {
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      StringBuilder run = new StringBuilder();
+      int start = (i * 7 + offset) % 26;
+      for (int j = 0; j < 24; j++) {
+        run.append(ALPHABET.charAt((start + j) % 26));
+      }
+      examples.add(Example.text(run.toString()));
+    }
+    return examples;
+  }
+
+  @Test
+  void aTinyModelLearnsTheAlphabetAndContinuesIt() {
+    TrainingRequest request =
+        TrainingRequest.builder(alphabetRuns(64, 0), 64)
+            .validation(alphabetRuns(8, 3))
+            .epochs(40)
+            .batch(8, 1)
+            .learningRate(3e-3, 0.05, 0.1)
+            .seed(1)
+            .build();
+    try (Gpt model = Gpt.initialize(CONFIG, root, 1)) {
+      double before = new Evaluator(model, tokenizer, 8).tokenMetrics(request.validation()).loss();
+      TrainingResult result = new FineTuner(model, tokenizer).train(request);
+      assertTrue(before > 2.5, "an untrained model is near uniform over 257 tokens: " + before);
+      assertTrue(
+          result.bestValidationLoss() < 0.3,
+          "validation loss should fall below 0.3, was " + result.bestValidationLoss());
+      String continuation =
+          new Generator(model, tokenizer).generate(GenerationRequest.greedy("mnop", 6)).text();
+      assertEquals("qrstuv", continuation);
+    }
+  }
+
+  @Test
+  void resumingAtStepKGivesTheSameLossesAsTheUninterruptedRun(@TempDir Path dir) {
+    TrainingRequest.Builder base =
+        TrainingRequest.builder(alphabetRuns(24, 5), 32)
+            .epochs(10)
+            .maxSteps(10)
+            .batch(4, 2)
+            .learningRate(1e-3, 0.2, 0.1)
+            .regularization(0.01, 1.0, 0.1) // dropout on: its masks must replay too
+            .seed(9);
+    TrainingResult whole;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 2)) {
+      whole = new FineTuner(model, tokenizer).train(base.checkpoints(5, dir.resolve("a")).build());
+    }
+    TrainingResult resumed;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 77)) { // other weights: the checkpoint must win
+      resumed =
+          new FineTuner(model, tokenizer)
+              .train(
+                  base.checkpoints(5, dir.resolve("b"))
+                      .resumeFrom(dir.resolve("a/step-5"))
+                      .build());
+    }
+    assertEquals(10, whole.losses().size());
+    assertEquals(5, resumed.resumedFromStep());
+    assertEquals(whole.losses().subList(5, 10), resumed.losses());
+  }
+}
