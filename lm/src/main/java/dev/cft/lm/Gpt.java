@@ -32,6 +32,7 @@ public final class Gpt implements AutoCloseable {
   private final Map<String, NDArray> weights;
   private final Map<Long, NDArray> causalMasks;
   private final boolean ownsWeights;
+  private Lora lora;
 
   private Gpt(GptConfig config, NDManager manager, Map<String, NDArray> weights) {
     this(config, manager, weights, new ConcurrentHashMap<>(), true);
@@ -154,7 +155,9 @@ public final class Gpt implements AutoCloseable {
    * weights to this model.
    */
   public Gpt withDropout(double p) {
-    return new Gpt(config.withDropout(p), manager, weights, causalMasks, false);
+    Gpt view = new Gpt(config.withDropout(p), manager, weights, causalMasks, false);
+    view.lora = lora;
+    return view;
   }
 
   /** The weights by Hugging Face name; the arrays are the model's own (train them in place). */
@@ -164,6 +167,42 @@ public final class Gpt implements AutoCloseable {
 
   public NDManager manager() {
     return manager;
+  }
+
+  /**
+   * Puts fresh LoRA adapters on the projections {@code config} names: from now on only they are
+   * {@link #trainable()}; the base weights stay as they are.
+   */
+  public Lora addLora(Lora.Config loraConfig, long seed) {
+    Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed((int) seed);
+    lora = Lora.create(loraConfig, config, manager);
+    return lora;
+  }
+
+  /** Puts adapters read from a checkpoint back on. */
+  public Lora restoreLora(Lora.Config loraConfig, Map<String, NDArray> arrays) {
+    arrays.values().forEach(a -> a.attach(manager));
+    lora = Lora.of(loraConfig, arrays);
+    return lora;
+  }
+
+  /** The adapters, or null when none are on. */
+  public Lora lora() {
+    return lora;
+  }
+
+  /** What fine-tuning updates: the adapters when there are some, else every weight. */
+  public Map<String, NDArray> trainable() {
+    return lora != null ? lora.weights() : weights;
+  }
+
+  /** Folds the adapters into the base weights and removes them: a plain GPT-2 again. */
+  public void mergeLora() {
+    if (lora != null) {
+      lora.mergeInto(weights);
+      lora.weights().values().forEach(NDArray::close);
+      lora = null;
+    }
   }
 
   /** Logits (B,T,V) for token ids (B,T), attending to everything before each position. */
@@ -208,7 +247,7 @@ public final class Gpt implements AutoCloseable {
     long c = config.nEmbd();
 
     NDArray h = layerNorm(x, p + "ln_1"); // (B,T,C)
-    NDArray qkv = h.matMul(w(p + "attn.c_attn.weight")).add(w(p + "attn.c_attn.bias")); // (B,T,3C)
+    NDArray qkv = project(h, p + "attn.c_attn", training); // (B,T,3C)
     NDList split = qkv.split(3, 2); // 3 × (B,T,C)
     NDArray q = heads(split.get(0), batch, t, heads, d); // (B,H,T,D)
     NDArray k = heads(split.get(1), batch, t, heads, d); // (B,H,T,D)
@@ -223,13 +262,25 @@ public final class Gpt implements AutoCloseable {
     }
     att = dropout(att.softmax(-1), config.attnPdrop(), training); // (B,H,T,S)
     NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, c); // (B,T,C)
-    y = y.matMul(w(p + "attn.c_proj.weight")).add(w(p + "attn.c_proj.bias")); // (B,T,C)
+    y = project(y, p + "attn.c_proj", training); // (B,T,C)
     x = x.add(dropout(y, config.residPdrop(), training)); // (B,T,C)
 
     h = layerNorm(x, p + "ln_2"); // (B,T,C)
-    h = geluTanh(h.matMul(w(p + "mlp.c_fc.weight")).add(w(p + "mlp.c_fc.bias"))); // (B,T,4C)
-    h = h.matMul(w(p + "mlp.c_proj.weight")).add(w(p + "mlp.c_proj.bias")); // (B,T,C)
+    h = geluTanh(project(h, p + "mlp.c_fc", training)); // (B,T,4C)
+    h = project(h, p + "mlp.c_proj", training); // (B,T,C)
     return x.add(dropout(h, config.residPdrop(), training)); // (B,T,C)
+  }
+
+  /** x·W + b for a Conv1D projection, plus its LoRA update when adapters are on. */
+  private NDArray project(NDArray x, String projection, boolean training) {
+    NDArray y = x.matMul(w(projection + ".weight")).add(w(projection + ".bias")); // (…,out)
+    if (lora != null) {
+      NDArray delta = lora.delta(projection, dropout(x, lora.config().dropout(), training));
+      if (delta != null) {
+        y = y.add(delta);
+      }
+    }
+    return y;
   }
 
   private static NDArray heads(NDArray x, long batch, long t, int heads, int d) {

@@ -68,6 +68,27 @@ public final class Packer {
     return new Packed(List.copyOf(sequences), examples.size(), truncated, trained);
   }
 
+  /**
+   * One example per sequence (cut to the context, padded with weight 0): for evaluation, where a
+   * score must not depend on which examples happened to share a sequence.
+   */
+  public Packed separate(List<Example> examples) {
+    List<Tokens> all = examples.stream().map(this::tokenize).toList();
+    int longest = all.stream().mapToInt(t -> t.ids.length).max().orElse(2);
+    Packer fitted = new Packer(tokenizer, Math.max(1, Math.min(contextLength, longest - 1)));
+    List<Sequence> sequences = new ArrayList<>();
+    int truncated = 0;
+    long trained = 0;
+    for (Tokens tokens : all) {
+      int n = Math.min(tokens.ids.length, fitted.contextLength + 1);
+      truncated += n < tokens.ids.length ? 1 : 0;
+      Sequence sequence = fitted.sequence(tokens.ids, tokens.weights, n);
+      trained += (long) sequence.trainedTokens();
+      sequences.add(sequence);
+    }
+    return new Packed(List.copyOf(sequences), examples.size(), truncated, trained);
+  }
+
   /** Token ids and per-token weights (1 = trained) of one example, EOS appended. */
   public Tokens tokenize(Example example) {
     IntList ids = new IntList();

@@ -24,10 +24,18 @@ public final class Evaluator {
     this.batchSize = batchSize;
   }
 
-  /** Loss, perplexity and token accuracy over the trained tokens of {@code examples}. */
+  /**
+   * Loss, perplexity and token accuracy over the trained tokens of {@code examples}, each example
+   * on its own (so the figures do not depend on batching or packing).
+   */
   public Metrics tokenMetrics(List<Example> examples) {
-    Packer.Packed packed = new Packer(tokenizer, model.config().nPositions()).pack(examples);
-    return tokenMetrics(packed.sequences(), examples.size());
+    return tokenMetrics(sequences(tokenizer, model, examples), examples.size());
+  }
+
+  /** The evaluation sequences of {@code examples}: prepare once, score many times. */
+  public static List<Packer.Sequence> sequences(
+      TextTokenizer tokenizer, Gpt model, List<Example> examples) {
+    return new Packer(tokenizer, model.config().nPositions()).separate(examples).sequences();
   }
 
   public Metrics tokenMetrics(List<Packer.Sequence> sequences, int examples) {

@@ -32,6 +32,10 @@ import java.util.Random;
 public final class FineTuner {
   public static final String STATE_TENSORS = "training_state.safetensors";
   public static final String STATE_JSON = "training_state.json";
+
+  /** LoRA adapters of a checkpoint taken while they train (the model file holds the base). */
+  public static final String ADAPTER_TENSORS = "adapter_model.safetensors";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Gpt model;
@@ -55,10 +59,12 @@ public final class FineTuner {
     Packer packer = new Packer(tokenizer, context);
     Packer.Packed train = packer.pack(request.train());
     List<Packer.Sequence> validation =
-        request.validation().isEmpty() ? List.of() : packer.pack(request.validation()).sequences();
+        request.validation().isEmpty()
+            ? List.of()
+            : Evaluator.sequences(tokenizer, model, request.validation());
     Plan plan = new Plan(train.sequences().size(), request);
 
-    Map<String, NDArray> weights = model.weights();
+    Map<String, NDArray> weights = model.trainable();
     weights.values().forEach(w -> w.setRequiresGradient(true));
     Gpt trained = request.dropout() == null ? model : model.withDropout(request.dropout());
     Evaluator evaluator = new Evaluator(model, tokenizer, request.batchSize());
@@ -193,7 +199,7 @@ public final class FineTuner {
         }
       }
     }
-    double gradNorm = optimizer.step(model.weights(), lr, 1.0);
+    double gradNorm = optimizer.step(model.trainable(), lr, 1.0);
     double loss = lossSum / Math.max(1f, stepTokens);
     if (!Double.isFinite(loss)) {
       throw new IllegalStateException(
@@ -219,12 +225,17 @@ public final class FineTuner {
   }
 
   private void restore(Map<String, NDArray> saved) {
-    model.weights().forEach((name, w) -> w.set(saved.get(name).toFloatArray()));
+    model.trainable().forEach((name, w) -> w.set(saved.get(name).toFloatArray()));
   }
 
   private void saveCheckpoint(Path dir, AdamW optimizer, State state) {
     try {
-      Checkpoint.save(model, tokenizer, dir, Map.of(STATE_TENSORS, optimizer.state()));
+      Map<String, Map<String, NDArray>> extra = new LinkedHashMap<>();
+      extra.put(STATE_TENSORS, optimizer.state());
+      if (model.lora() != null) {
+        extra.put(ADAPTER_TENSORS, model.lora().weights());
+      }
+      Checkpoint.save(model, tokenizer, dir, extra);
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_JSON).toFile(), state);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + dir, e);

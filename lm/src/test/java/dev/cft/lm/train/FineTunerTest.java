@@ -105,4 +105,57 @@ class FineTunerTest {
     assertEquals(5, resumed.resumedFromStep());
     assertEquals(whole.losses().subList(5, 10), resumed.losses());
   }
+
+  /** Reverse alphabet runs: the opposite of what the training data teaches. */
+  static List<Example> reversedRuns(int count) {
+    List<Example> examples = new ArrayList<>();
+    for (Example run : alphabetRuns(count, 11)) {
+      examples.add(Example.text(new StringBuilder(run.reference()).reverse().toString()));
+    }
+    return examples;
+  }
+
+  @Test
+  void validationThatOnlyWorsensStopsTheRunEarlyAndKeepsTheBestWeights() {
+    TrainingRequest request =
+        TrainingRequest.builder(alphabetRuns(32, 0), 32)
+            .validation(reversedRuns(8))
+            .epochs(50)
+            .batch(8, 1)
+            .learningRate(3e-3, 0, 1)
+            .validateEvery(2, 3)
+            .seed(2)
+            .build();
+    try (Gpt model = Gpt.initialize(CONFIG, root, 6)) {
+      TrainingResult result = new FineTuner(model, tokenizer).train(request);
+      assertTrue(result.stoppedEarly(), "the run should stop on patience");
+      assertTrue(result.steps() < result.totalSteps());
+      assertTrue(result.bestStep() < result.steps());
+      double now = new Evaluator(model, tokenizer, 8).tokenMetrics(request.validation()).loss();
+      assertEquals(result.bestValidationLoss(), now, 1e-5, "the best weights are restored");
+    }
+  }
+
+  @Test
+  void exactMatchCountsAnswersThatEqualTheReference() {
+    List<Example> pairs = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      pairs.add(
+          Example.completion(ALPHABET.charAt(i) + "->", String.valueOf(ALPHABET.charAt(i + 1))));
+    }
+    TrainingRequest request =
+        TrainingRequest.builder(pairs, 8)
+            .epochs(60)
+            .batch(5, 1)
+            .learningRate(3e-3, 0.05, 0.1)
+            .seed(4)
+            .build();
+    try (Gpt model = Gpt.initialize(CONFIG, root, 8)) {
+      Evaluator evaluator = new Evaluator(model, tokenizer, 8);
+      assertEquals(0.0, evaluator.withExactMatch(pairs, 4).exactMatch(), 0.0);
+      new FineTuner(model, tokenizer).train(request);
+      double exact = evaluator.withExactMatch(pairs, 4).exactMatch();
+      assertTrue(exact >= 0.9, "exact match after training was " + exact);
+    }
+  }
 }
