@@ -215,25 +215,42 @@ public final class Gpt implements AutoCloseable {
    * past); the cache is extended with these tokens' keys and values.
    */
   public NDArray forward(NDArray ids, KvCache cache, boolean training) {
-    long batch = ids.getShape().get(0);
     long t = ids.getShape().get(1);
     long past = cache == null ? 0 : cache.length();
     if (past + t > config.nPositions()) {
       throw new IllegalArgumentException(
           "sequence of " + (past + t) + " tokens exceeds n_positions " + config.nPositions());
     }
-    NDManager step = ids.getManager();
-    NDArray positions = step.arange(past, past + t, 1, DataType.INT64); // (T)
-    NDArray x =
-        embedding(ids.toType(DataType.INT64, false), w("wte.weight")) // (B,T,C)
-            .add(embedding(positions, w("wpe.weight"))); // (B,T,C) + (T,C)
-    x = dropout(x, config.embdPdrop(), training);
-    NDArray mask = mask(past, t); // (T,S) additive, or null when nothing is masked
-    for (int l = 0; l < config.nLayer(); l++) {
-      x = block(l, x, batch, t, mask, cache, training); // (B,T,C)
-    }
+    NDArray positions = ids.getManager().arange(past, past + t, 1, DataType.INT64); // (T)
+    NDArray logits = run(ids, positions, mask(past, t), cache, training);
     if (cache != null) {
       cache.advance(t);
+    }
+    return logits;
+  }
+
+  /**
+   * Logits (B,T,V) for packed sequences: {@code positions} (B,T) restart at 0 for each example and
+   * {@code mask} (B,1,T,T) lets a token see only earlier tokens of its own example, so each example
+   * is computed as if it were alone.
+   */
+  public NDArray forward(NDArray ids, NDArray positions, NDArray mask, boolean training) {
+    return run(ids, positions, mask, null, training);
+  }
+
+  private NDArray run(
+      NDArray ids, NDArray positions, NDArray mask, KvCache cache, boolean training) {
+    long batch = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    NDArray x =
+        embedding(ids.toType(DataType.INT64, false), w("wte.weight")) // (B,T,C)
+            .add(
+                embedding(
+                    positions.toType(DataType.INT64, false),
+                    w("wpe.weight"))); // + (T,C) or (B,T,C)
+    x = dropout(x, config.embdPdrop(), training);
+    for (int l = 0; l < config.nLayer(); l++) {
+      x = block(l, x, batch, t, mask, cache, training); // (B,T,C)
     }
     x = layerNorm(x, "ln_f"); // (B,T,C)
     return x.getNDArrayInternal().linear(x, w("wte.weight"), null).singletonOrThrow(); // (B,T,V)
@@ -258,7 +275,7 @@ public final class Gpt implements AutoCloseable {
     }
     NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(d)); // (B,H,T,S)
     if (mask != null) {
-      att = att.add(mask); // (B,H,T,S) + (T,S)
+      att = att.add(mask); // (B,H,T,S) + (T,S) or (B,1,T,T)
     }
     att = dropout(att.softmax(-1), config.attnPdrop(), training); // (B,H,T,S)
     NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, c); // (B,T,C)

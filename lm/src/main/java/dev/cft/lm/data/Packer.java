@@ -12,8 +12,12 @@ import java.util.List;
  * longer than a sequence is cut and counted in {@link Packed#truncated()}.
  */
 public final class Packer {
-  /** A training sequence: predict {@code target[i]} from {@code input[0..i]}, weighted. */
-  public record Sequence(int[] input, int[] target, float[] weight) {
+  /**
+   * A training sequence: predict {@code target[i]} from the inputs of the same example up to i,
+   * weighted. {@code position[i]} counts from 0 within each example; {@code example[i]} numbers the
+   * examples of the sequence (the padded tail is one more), so attention never crosses them.
+   */
+  public record Sequence(int[] input, int[] target, float[] weight, int[] position, int[] example) {
     public float trainedTokens() {
       float sum = 0;
       for (float w : weight) {
@@ -41,6 +45,8 @@ public final class Packer {
     List<Sequence> sequences = new ArrayList<>();
     int[] ids = new int[window];
     float[] weights = new float[window];
+    int[] starts = new int[window + 1]; // where each example of the current sequence starts
+    int examplesInSequence = 0;
     int used = 0;
     int truncated = 0;
     long trained = 0;
@@ -52,15 +58,17 @@ public final class Packer {
         n = window;
       }
       if (used + n > window) {
-        sequences.add(sequence(ids, weights, used));
+        sequences.add(sequence(ids, weights, used, starts, examplesInSequence));
         used = 0;
+        examplesInSequence = 0;
       }
+      starts[examplesInSequence++] = used;
       System.arraycopy(tokens.ids, 0, ids, used, n);
       System.arraycopy(tokens.weights, 0, weights, used, n);
       used += n;
     }
     if (used > 1) {
-      sequences.add(sequence(ids, weights, used));
+      sequences.add(sequence(ids, weights, used, starts, examplesInSequence));
     }
     for (Sequence s : sequences) {
       trained += (long) s.trainedTokens();
@@ -82,7 +90,7 @@ public final class Packer {
     for (Tokens tokens : all) {
       int n = Math.min(tokens.ids.length, fitted.contextLength + 1);
       truncated += n < tokens.ids.length ? 1 : 0;
-      Sequence sequence = fitted.sequence(tokens.ids, tokens.weights, n);
+      Sequence sequence = fitted.sequence(tokens.ids, tokens.weights, n, new int[] {0}, 1);
       trained += (long) sequence.trainedTokens();
       sequences.add(sequence);
     }
@@ -112,19 +120,35 @@ public final class Packer {
 
   public record Tokens(int[] ids, float[] weights) {}
 
-  private Sequence sequence(int[] ids, float[] weights, int used) {
+  /** The sequence of the first {@code used} tokens, holding {@code count} examples. */
+  private Sequence sequence(int[] ids, float[] weights, int used, int[] starts, int count) {
     int eos = tokenizer.eosId();
     int[] input = new int[contextLength];
     int[] target = new int[contextLength];
     float[] weight = new float[contextLength];
+    int[] position = new int[contextLength];
+    int[] example = new int[contextLength];
     Arrays.fill(input, eos);
     Arrays.fill(target, eos);
-    for (int i = 0; i < used - 1; i++) {
+    int current = 0;
+    for (int i = 0; i < contextLength; i++) {
+      if (i >= used - 1) {
+        example[i] = count; // the padded tail: an example of its own, weight 0
+        position[i] = i - Math.max(0, used - 1);
+        continue;
+      }
+      while (current + 1 < count && starts[current + 1] <= i) {
+        current++;
+      }
       input[i] = ids[i];
-      target[i] = ids[i + 1];
-      weight[i] = weights[i + 1];
+      // The last token of an example predicts nothing of the next one.
+      boolean lastOfExample = current + 1 < count && starts[current + 1] == i + 1;
+      target[i] = lastOfExample ? eos : ids[i + 1];
+      weight[i] = lastOfExample ? 0 : weights[i + 1];
+      position[i] = i - starts[current];
+      example[i] = current;
     }
-    return new Sequence(input, target, weight);
+    return new Sequence(input, target, weight, position, example);
   }
 
   private static final class IntList {

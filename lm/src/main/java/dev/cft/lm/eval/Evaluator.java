@@ -47,7 +47,7 @@ public final class Evaluator {
           sequences.subList(from, Math.min(from + batchSize, sequences.size()));
       try (NDManager step = model.manager().newSubManager()) {
         Batch batch = Batch.of(slice, step);
-        NDArray logits = model.forward(batch.input(), false); // (B,T,V)
+        NDArray logits = batch.logits(model, false); // (B,T,V)
         lossSum += batch.tokenLosses(logits).mul(batch.weight()).sum().getFloat();
         NDArray hits =
             logits

@@ -190,7 +190,7 @@ public final class FineTuner {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + step * 1_009L + i));
         try (NDManager scope = model.manager().newSubManager()) {
           Batch batch = Batch.of(micro.get(i), scope);
-          NDArray logits = trained.forward(batch.input(), true); // (B,T,V)
+          NDArray logits = batch.logits(trained, true); // (B,T,V)
           NDArray summed = batch.tokenLosses(logits).mul(batch.weight()).sum(); // ()
           // Normalised by the whole step's trained tokens: micro-batches add up to the step's mean.
           collector.backward(summed.div(Math.max(1f, stepTokens)));

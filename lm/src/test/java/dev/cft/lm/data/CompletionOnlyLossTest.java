@@ -18,7 +18,7 @@ class CompletionOnlyLossTest {
 
   static double loss(Gpt model, Packer.Sequence sequence, NDManager manager) {
     Batch batch = Batch.of(List.of(sequence), manager);
-    NDArray logits = model.forward(batch.input(), false);
+    NDArray logits = batch.logits(model, false);
     return batch.tokenLosses(logits).mul(batch.weight()).sum().getFloat() / batch.trainedTokens();
   }
 
@@ -54,9 +54,25 @@ class CompletionOnlyLossTest {
         Gpt model = Gpt.initialize(CONFIG, manager, 5)) {
       double original = loss(model, sequence, manager);
       double promptChanged =
-          loss(model, new Packer.Sequence(sequence.input(), prompt, sequence.weight()), manager);
+          loss(
+              model,
+              new Packer.Sequence(
+                  sequence.input(),
+                  prompt,
+                  sequence.weight(),
+                  sequence.position(),
+                  sequence.example()),
+              manager);
       double completionChanged =
-          loss(model, new Packer.Sequence(sequence.input(), trained, sequence.weight()), manager);
+          loss(
+              model,
+              new Packer.Sequence(
+                  sequence.input(),
+                  trained,
+                  sequence.weight(),
+                  sequence.position(),
+                  sequence.example()),
+              manager);
       assertEquals(original, promptChanged, 0.0);
       assertNotEquals(original, completionChanged, "a trained label must count");
     }
