@@ -31,6 +31,7 @@ public final class Gpt implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> weights;
   private final Map<Long, NDArray> causalMasks;
+  private final Map<Float, NDArray> constants = new ConcurrentHashMap<>();
   private final boolean ownsWeights;
   private Lora lora;
 
@@ -137,7 +138,9 @@ public final class Gpt implements AutoCloseable {
         throw new IllegalArgumentException(
             name + " has shape " + w.getShape() + ", the config needs " + expected);
       }
-      w = w.toType(DataType.FLOAT32, false);
+      // A copy in libtorch's own memory: the given array may live in a Java buffer that goes
+      // away with its manager.
+      w = w.toType(DataType.FLOAT32, true);
       w.attach(manager);
       w.setName(name);
       weights.put(name, w);
@@ -273,7 +276,8 @@ public final class Gpt implements AutoCloseable {
       k = cache.keys(l, k); // (B,H,S,D)
       v = cache.values(l, v); // (B,H,S,D)
     }
-    NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(d)); // (B,H,T,S)
+    NDArray att =
+        q.matMul(k.transpose(0, 1, 3, 2)).mul(constant(1.0f / (float) Math.sqrt(d))); // (B,H,T,S)
     if (mask != null) {
       att = att.add(mask); // (B,H,T,S) + (T,S) or (B,1,T,T)
     }
@@ -308,9 +312,20 @@ public final class Gpt implements AutoCloseable {
    * GPT-2's GELU, the tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). DJL's {@code
    * gelu} is the erf form, which differs by up to ~1e-3.
    */
-  static NDArray geluTanh(NDArray x) {
-    NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI));
-    return inner.tanh().add(1f).mul(x).mul(0.5f);
+  NDArray geluTanh(NDArray x) {
+    NDArray cube = x.mul(x).mul(x);
+    NDArray inner =
+        cube.mul(constant(0.044715f)).add(x).mul(constant((float) Math.sqrt(2.0 / Math.PI)));
+    return inner.tanh().add(constant(1f)).mul(x).mul(constant(0.5f));
+  }
+
+  /**
+   * A scalar in native memory, made once. Not {@code x.mul(0.5f)}: DJL builds that scalar over a
+   * Java buffer and closes it right after the op, but autograd keeps the tensor for the backward
+   * pass; after a garbage collection it reads freed memory (NaN gradients, seen here).
+   */
+  NDArray constant(float value) {
+    return constants.computeIfAbsent(value, v -> manager.full(new Shape(), v));
   }
 
   private NDArray layerNorm(NDArray x, String prefix) {

@@ -45,8 +45,9 @@ public final class Lora {
   }
 
   private final Config config;
-  private final Map<String, NDArray>
-      weights; // "<projection>.lora_A" / ".lora_B", e.g. h.0.attn.c_attn.lora_A
+  // "<projection>.lora_A" / ".lora_B", e.g. h.0.attn.c_attn.lora_A
+  private final Map<String, NDArray> weights;
+  private NDArray scale;
 
   private Lora(Config config, Map<String, NDArray> weights) {
     this.config = config;
@@ -96,7 +97,15 @@ public final class Lora {
     if (a == null) {
       return null;
     }
-    return x.matMul(a).matMul(weights.get(projection + ".lora_B")).mul(config.scale()); // (…,out)
+    return x.matMul(a).matMul(weights.get(projection + ".lora_B")).mul(scale(a)); // (…,out)
+  }
+
+  /** alpha/rank as a native scalar (see {@link Gpt#constant} for why not a Java number). */
+  private NDArray scale(NDArray any) {
+    if (scale == null) {
+      scale = any.getManager().full(new Shape(), config.scale());
+    }
+    return scale;
   }
 
   /** Adds A·B·scale to each adapted weight, in place. */

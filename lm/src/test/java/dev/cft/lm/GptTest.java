@@ -138,4 +138,39 @@ class GptTest {
     field.setAccessible(true);
     return ((Map<?, ?>) field.get(manager)).size();
   }
+
+  static float[] gradientOfWte(Gpt model, boolean collectGarbage) throws Exception {
+    NDArray wte = model.weights().get("wte.weight");
+    wte.setRequiresGradient(true);
+    try (NDManager step = root.newSubManager();
+        ai.djl.training.GradientCollector collector =
+            ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+      NDArray logits = model.forward(step.create(new long[] {1, 2, 3, 4}, new Shape(1, 4)), true);
+      NDArray loss = logits.mul(logits).mean();
+      if (collectGarbage) {
+        for (int i = 0; i < 3; i++) {
+          System.gc();
+          Thread.sleep(50);
+        }
+      }
+      collector.backward(loss);
+      try (NDArray gradient = wte.getGradient()) {
+        float[] values = gradient.toFloatArray();
+        gradient.muli(0f);
+        return values;
+      }
+    } finally {
+      wte.setRequiresGradient(false);
+    }
+  }
+
+  /** Autograd keeps scalars of the forward pass; they must not live in collectable Java memory. */
+  @Test
+  void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward() throws Exception {
+    try (Gpt model = Gpt.initialize(SMALL, root, 9)) {
+      float[] quiet = gradientOfWte(model, false);
+      float[] collected = gradientOfWte(model, true);
+      assertArrayEquals(quiet, collected);
+    }
+  }
 }

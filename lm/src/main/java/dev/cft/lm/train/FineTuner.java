@@ -3,6 +3,7 @@ package dev.cft.lm.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.lm.Gpt;
@@ -193,7 +194,8 @@ public final class FineTuner {
           NDArray logits = batch.logits(trained, true); // (B,T,V)
           NDArray summed = batch.tokenLosses(logits).mul(batch.weight()).sum(); // ()
           // Normalised by the whole step's trained tokens: micro-batches add up to the step's mean.
-          collector.backward(summed.div(Math.max(1f, stepTokens)));
+          // A native scalar: autograd keeps it for the backward pass (see Gpt.constant).
+          collector.backward(summed.mul(scope.full(new Shape(), 1f / Math.max(1f, stepTokens))));
           lossSum += summed.getFloat();
           inputTokens += batch.input().size();
         }
