@@ -3,6 +3,7 @@ package dev.cft.lm.cli;
 import ai.djl.ndarray.NDManager;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.GptConfig;
+import dev.cft.lm.Lora;
 import dev.cft.lm.data.DataFiles;
 import dev.cft.lm.data.Example;
 import dev.cft.lm.io.Checkpoint;
@@ -140,6 +141,29 @@ final class TrainCommand implements Callable<Integer> {
       description = "With --val: stop after N epochs without a better validation loss.")
   int patience;
 
+  @Option(
+      names = "--lora-rank",
+      defaultValue = "0",
+      paramLabel = "R",
+      description =
+          "Train LoRA adapters of this rank on the attention and MLP projections instead of every"
+              + " weight; they are merged into the saved model (0: full fine-tuning).")
+  int loraRank;
+
+  @Option(
+      names = "--lora-alpha",
+      defaultValue = "16",
+      paramLabel = "A",
+      description = "LoRA scale numerator (update = A·B·alpha/rank). Default: ${DEFAULT-VALUE}.")
+  double loraAlpha;
+
+  @Option(
+      names = "--lora-dropout",
+      defaultValue = "0.05",
+      paramLabel = "P",
+      description = "Dropout on the adapters' input. Default: ${DEFAULT-VALUE}.")
+  double loraDropout;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -162,8 +186,12 @@ final class TrainCommand implements Callable<Integer> {
           val.isEmpty() ? "" : ", validating on " + val.size());
       ProgressBar progress = ProgressBar.forStderr(err);
       long started = System.nanoTime();
+      if (loraRank > 0) {
+        model.addLora(Lora.Config.allProjections(loraRank, loraAlpha, loraDropout), seed);
+      }
       TrainingResult result = new FineTuner(model, loaded.tokenizer()).train(request, progress);
       progress.finish();
+      model.mergeLora();
       Checkpoint.save(model, loaded.tokenizer(), out);
       err.println("saved to " + out);
       spec.commandLine().getOut().println(Json.line(summary(result, config, train, val, started)));

@@ -108,6 +108,35 @@ class LmCliTest {
   }
 
   @Test
+  void loraFineTuningOfASavedModelSavesAPlainMergedModel() throws IOException {
+    Path tuned = dir.resolve("lora");
+    Result lora =
+        run(
+            "train",
+            "--data",
+            validation.toString(),
+            "--from",
+            model.toString(),
+            "--out",
+            tuned.toString(),
+            "--lora-rank",
+            "4",
+            "--max-steps",
+            "3",
+            "--batch",
+            "4",
+            "--lr",
+            "1e-2");
+    assertEquals(0, lora.exitCode(), lora.err());
+    assertEquals(3, lora.json().get("steps").asInt());
+    assertFalse(
+        Files.exists(tuned.resolve("adapter_model.safetensors")), "adapters are merged on save");
+    Result eval = run("eval", "--model", tuned.toString(), "--data", validation.toString());
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.json().get("loss").isNumber(), eval.out());
+  }
+
+  @Test
   void generatePrintsOnlyTheContinuation() throws IOException {
     Result result =
         run(
