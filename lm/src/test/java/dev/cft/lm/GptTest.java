@@ -173,4 +173,21 @@ class GptTest {
       assertArrayEquals(quiet, collected);
     }
   }
+
+  @Test
+  void dropoutDropsTheRequestedShareAndKeepsTheExpectation() {
+    try (NDManager step = root.newSubManager()) {
+      NDArray ones = step.ones(new Shape(1000, 1000));
+      float[] dropped = Gpt.dropout(ones, 0.1, true).toFloatArray();
+      long zeros = 0;
+      double sum = 0;
+      for (float v : dropped) {
+        zeros += v == 0 ? 1 : 0;
+        sum += v;
+      }
+      assertEquals(26.0 / 256, zeros / 1e6, 2e-3); // round(256 · 0.1) byte values of 256 drop
+      assertEquals(1.0, sum / 1e6, 5e-3);
+      assertArrayEquals(ones.toFloatArray(), Gpt.dropout(ones, 0.1, false).toFloatArray());
+    }
+  }
 }
