@@ -102,4 +102,29 @@ class LoraTest {
       assertTrue(anyBaseChanged, "merging must write the update into the base weights");
     }
   }
+
+  @Test
+  void resumingALoraRunRestoresTheAdaptersAndRepeatsItsLosses(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    TrainingRequest.Builder run = shortRun().toBuilder().epochs(10).maxSteps(8);
+    List<Double> whole;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 1)) {
+      model.addLora(Lora.Config.allProjections(4, 8, 0.1), 2);
+      whole =
+          new FineTuner(model, new ByteTokenizer())
+              .train(run.checkpoints(4, dir.resolve("a")).build())
+              .losses();
+    }
+    List<Double> resumed;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 1)) {
+      model.addLora(
+          Lora.Config.allProjections(4, 8, 0.1), 99); // other adapters: the checkpoint must win
+      resumed =
+          new FineTuner(model, new ByteTokenizer())
+              .train(
+                  run.checkpoints(4, dir.resolve("b")).resumeFrom(dir.resolve("a/step-4")).build())
+              .losses();
+    }
+    assertEquals(whole.subList(4, 8), resumed);
+  }
 }

@@ -14,6 +14,7 @@ import dev.cft.lm.io.Checkpoint;
 import dev.cft.lm.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +36,9 @@ public final class FineTuner {
   public static final String STATE_JSON = "training_state.json";
 
   /** LoRA adapters of a checkpoint taken while they train (the model file holds the base). */
+  /** The trainable weights of the best validation so far, when a later step is checkpointed. */
+  public static final String BEST_TENSORS = "best_weights.safetensors";
+
   public static final String ADAPTER_TENSORS = "adapter_model.safetensors";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,12 +86,13 @@ public final class FineTuner {
                 model.manager());
         NDManager best = model.manager().newSubManager()) {
       State state = new State(0, request.seed(), Double.NaN, 0, 0);
+      Map<String, NDArray> bestWeights = null;
       if (request.resumeFrom() != null) {
         state = resume(request.resumeFrom(), optimizer);
+        bestWeights = readBest(request.resumeFrom(), best);
       }
       long resumedFrom = state.step();
       List<Double> losses = new ArrayList<>();
-      Map<String, NDArray> bestWeights = null;
       boolean stoppedEarly = false;
       long tokens = 0;
       long started = System.nanoTime();
@@ -139,7 +144,7 @@ public final class FineTuner {
         if (request.checkpointEvery() > 0
             && ((step + 1) % request.checkpointEvery() == 0 || lastStep)) {
           Path dir = request.checkpointDir().resolve("step-" + (step + 1));
-          saveCheckpoint(dir, optimizer, state);
+          saveCheckpoint(dir, optimizer, state, bestWeights);
           listener.onCheckpoint(step + 1, dir);
         }
         if (stoppedEarly) {
@@ -216,7 +221,7 @@ public final class FineTuner {
     }
     Map<String, NDArray> copy = new LinkedHashMap<>();
     model
-        .weights()
+        .trainable()
         .forEach(
             (name, w) -> {
               NDArray c = w.duplicate();
@@ -230,12 +235,16 @@ public final class FineTuner {
     model.trainable().forEach((name, w) -> w.set(saved.get(name).toFloatArray()));
   }
 
-  private void saveCheckpoint(Path dir, AdamW optimizer, State state) {
+  private void saveCheckpoint(
+      Path dir, AdamW optimizer, State state, Map<String, NDArray> bestWeights) {
     try {
       Map<String, Map<String, NDArray>> extra = new LinkedHashMap<>();
       extra.put(STATE_TENSORS, optimizer.state());
       if (model.lora() != null) {
         extra.put(ADAPTER_TENSORS, model.lora().weights());
+      }
+      if (bestWeights != null && state.bestStep() != state.step()) {
+        extra.put(BEST_TENSORS, bestWeights);
       }
       Checkpoint.save(model, tokenizer, dir, extra);
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_JSON).toFile(), state);
@@ -251,11 +260,30 @@ public final class FineTuner {
       try (Gpt saved = Checkpoint.load(dir, model.manager())) {
         model.weights().forEach((name, w) -> w.set(saved.weights().get(name).toFloatArray()));
       }
+      if (model.lora() != null) {
+        Map<String, NDArray> adapters =
+            Checkpoint.readTensors(dir.resolve(ADAPTER_TENSORS), model.manager());
+        model.lora().weights().forEach((name, a) -> a.set(adapters.get(name).toFloatArray()));
+        adapters.values().forEach(NDArray::close);
+      }
       optimizer.restore(
           Checkpoint.readTensors(dir.resolve(STATE_TENSORS), model.manager()), state.step());
       return state;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resume from " + dir, e);
+    }
+  }
+
+  /** The best weights a checkpoint kept (when they were not its current ones), or null. */
+  private static Map<String, NDArray> readBest(Path dir, NDManager manager) {
+    Path file = dir.resolve(BEST_TENSORS);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      return Checkpoint.readTensors(file, manager);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

@@ -158,4 +158,35 @@ class FineTunerTest {
       assertTrue(exact >= 0.9, "exact match after training was " + exact);
     }
   }
+
+  @Test
+  void theBestWeightsSurviveAResume(@TempDir Path dir) {
+    TrainingRequest.Builder run =
+        TrainingRequest.builder(alphabetRuns(32, 0), 32)
+            .validation(reversedRuns(8))
+            .epochs(50)
+            .batch(8, 1)
+            .learningRate(3e-3, 0, 1)
+            .validateEvery(2, 3)
+            .seed(2);
+    TrainingResult whole;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 6)) {
+      whole = new FineTuner(model, tokenizer).train(run.checkpoints(2, dir.resolve("a")).build());
+    }
+    assertTrue(whole.stoppedEarly() && whole.bestStep() < whole.steps() - 2, whole.toString());
+    long resumeAt =
+        whole.steps() - 2; // after the best step: the checkpoint must carry the best weights
+    try (Gpt model = Gpt.initialize(CONFIG, root, 6)) {
+      TrainingResult resumed =
+          new FineTuner(model, tokenizer)
+              .train(
+                  run.checkpoints(2, dir.resolve("b"))
+                      .resumeFrom(dir.resolve("a/step-" + resumeAt))
+                      .build());
+      assertEquals(whole.bestStep(), resumed.bestStep());
+      double now = new Evaluator(model, tokenizer, 8).tokenMetrics(run.build().validation()).loss();
+      assertEquals(
+          whole.bestValidationLoss(), now, 1e-5, "the best weights are restored after a resume");
+    }
+  }
 }
