@@ -1,5 +1,6 @@
 package dev.cft.stack.cli;
 
+import dev.cft.stack.Ports;
 import io.minio.MinioClient;
 import java.net.ConnectException;
 import java.net.URI;
@@ -29,6 +30,10 @@ final class HealthProbe {
   }
 
   Health check(Part part) {
+    if (!Ports.isListening(settings.port(part))) {
+      // Say so plainly, rather than a client's time-out or closed-channel error.
+      return new Health(part, false, "not listening on 127.0.0.1:" + settings.port(part));
+    }
     try {
       return switch (part) {
         case KAFKA -> kafka();
