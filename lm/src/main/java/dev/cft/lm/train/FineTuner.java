@@ -52,8 +52,22 @@ public final class FineTuner {
   }
 
   /** Counters a checkpoint keeps besides weights and moments. */
-  record State(
-      long step, long seed, double bestValidationLoss, long bestStep, int badValidations) {}
+  record State(long step, long seed, double bestValidationLoss, long bestStep, int badValidations) {
+    State after(long steps) {
+      return new State(steps, seed, bestValidationLoss, bestStep, badValidations);
+    }
+
+    boolean improvedBy(double validationLoss) {
+      return Double.isNaN(bestValidationLoss) || validationLoss < bestValidationLoss;
+    }
+
+    /** The counters once a validation after {@code steps} measured {@code validationLoss}. */
+    State validated(long steps, double validationLoss) {
+      return improvedBy(validationLoss)
+          ? new State(steps, seed, validationLoss, steps, 0)
+          : new State(steps, seed, bestValidationLoss, bestStep, badValidations + 1);
+    }
+  }
 
   public TrainingResult train(TrainingRequest request) {
     return train(request, TrainingListener.NONE);
@@ -115,17 +129,8 @@ public final class FineTuner {
         boolean lastStep = step + 1 == plan.totalSteps;
         if (!validation.isEmpty() && (plan.validatesAfter(step, request.evalEvery()) || lastStep)) {
           double valLoss = evaluator.tokenMetrics(validation, request.validation().size()).loss();
-          boolean improved =
-              Double.isNaN(state.bestValidationLoss()) || valLoss < state.bestValidationLoss();
-          state =
-              improved
-                  ? new State(step + 1, state.seed(), valLoss, step + 1, 0)
-                  : new State(
-                      step + 1,
-                      state.seed(),
-                      state.bestValidationLoss(),
-                      state.bestStep(),
-                      state.badValidations() + 1);
+          boolean improved = state.improvedBy(valLoss);
+          state = state.validated(step + 1, valLoss);
           if (improved) {
             bestWeights = snapshot(best, bestWeights);
           }
@@ -134,13 +139,7 @@ public final class FineTuner {
             stoppedEarly = true;
           }
         }
-        state =
-            new State(
-                step + 1,
-                state.seed(),
-                state.bestValidationLoss(),
-                state.bestStep(),
-                state.badValidations());
+        state = state.after(step + 1);
         if (request.checkpointEvery() > 0
             && ((step + 1) % request.checkpointEvery() == 0 || lastStep)) {
           Path dir = request.checkpointDir().resolve("step-" + (step + 1));
@@ -152,7 +151,7 @@ public final class FineTuner {
         }
       }
       if (bestWeights != null && state.bestStep() != state.step()) {
-        restore(bestWeights);
+        copyValues(bestWeights, model.trainable());
       }
       weights.values().forEach(w -> w.setRequiresGradient(false));
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -231,10 +230,6 @@ public final class FineTuner {
     return copy;
   }
 
-  private void restore(Map<String, NDArray> saved) {
-    model.trainable().forEach((name, w) -> w.set(saved.get(name).toFloatArray()));
-  }
-
   private void saveCheckpoint(
       Path dir, AdamW optimizer, State state, Map<String, NDArray> bestWeights) {
     try {
@@ -258,12 +253,12 @@ public final class FineTuner {
     try {
       State state = JSON.readValue(dir.resolve(STATE_JSON).toFile(), State.class);
       try (Gpt saved = Checkpoint.load(dir, model.manager())) {
-        model.weights().forEach((name, w) -> w.set(saved.weights().get(name).toFloatArray()));
+        copyValues(saved.weights(), model.weights());
       }
       if (model.lora() != null) {
         Map<String, NDArray> adapters =
             Checkpoint.readTensors(dir.resolve(ADAPTER_TENSORS), model.manager());
-        model.lora().weights().forEach((name, a) -> a.set(adapters.get(name).toFloatArray()));
+        copyValues(adapters, model.lora().weights());
         adapters.values().forEach(NDArray::close);
       }
       optimizer.restore(
@@ -272,6 +267,11 @@ public final class FineTuner {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resume from " + dir, e);
     }
+  }
+
+  /** Writes each source array's values into the target array of the same name, in place. */
+  private static void copyValues(Map<String, NDArray> source, Map<String, NDArray> target) {
+    target.forEach((name, array) -> array.set(source.get(name).toFloatArray()));
   }
 
   /** The best weights a checkpoint kept (when they were not its current ones), or null. */
