@@ -23,10 +23,6 @@ enum Part {
     this.defaultPort = defaultPort;
   }
 
-  boolean isService() {
-    return SERVICES.contains(this);
-  }
-
   /** The environment variable that moves this part's port (also an {@code up} option). */
   String portVariable() {
     return "CFT_" + id.toUpperCase() + "_PORT";
