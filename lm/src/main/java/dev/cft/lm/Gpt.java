@@ -27,6 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * / H, V = vocab_size.
  */
 public final class Gpt implements AutoCloseable {
+  static {
+    NativeMemory.tuneAllocator(); // every step's activations would otherwise page-fault afresh
+  }
+
   private final GptConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> weights;
@@ -269,15 +273,21 @@ public final class Gpt implements AutoCloseable {
     NDArray h = layerNorm(x, p + "ln_1"); // (B,T,C)
     NDArray qkv = project(h, p + "attn.c_attn", training); // (B,T,3C)
     NDList split = qkv.split(3, 2); // 3 × (B,T,C)
-    NDArray q = heads(split.get(0), batch, t, heads, d); // (B,H,T,D)
+    // Scaled here rather than the (B,H,T,S) scores: T/D times fewer elements.
+    NDArray q =
+        heads(
+            split.get(0).mul(constant(1.0f / (float) Math.sqrt(d))),
+            batch,
+            t,
+            heads,
+            d); // (B,H,T,D)
     NDArray k = heads(split.get(1), batch, t, heads, d); // (B,H,T,D)
     NDArray v = heads(split.get(2), batch, t, heads, d); // (B,H,T,D)
     if (cache != null) {
       k = cache.keys(l, k); // (B,H,S,D)
       v = cache.values(l, v); // (B,H,S,D)
     }
-    NDArray att =
-        q.matMul(k.transpose(0, 1, 3, 2)).mul(constant(1.0f / (float) Math.sqrt(d))); // (B,H,T,S)
+    NDArray att = q.matMul(k.transpose(0, 1, 3, 2)); // (B,H,T,S)
     if (mask != null) {
       att = att.add(mask); // (B,H,T,S) + (T,S) or (B,1,T,T)
     }
@@ -294,7 +304,15 @@ public final class Gpt implements AutoCloseable {
 
   /** x·W + b for a Conv1D projection, plus its LoRA update when adapters are on. */
   private NDArray project(NDArray x, String projection, boolean training) {
-    NDArray y = x.matMul(w(projection + ".weight")).add(w(projection + ".bias")); // (…,out)
+    // linear() takes W as [out, in]: the transposed view of the Conv1D weight, so libtorch runs one
+    // GEMM with the bias folded in. Made per call in the caller's manager (a view made once would
+    // not carry gradients, and one made in the weight's manager would pile up there).
+    NDArray weight = w(projection + ".weight").transpose(); // (out,in) view
+    weight.attach(x.getManager());
+    NDArray y =
+        x.getNDArrayInternal()
+            .linear(x, weight, w(projection + ".bias"))
+            .singletonOrThrow(); // (…,out)
     if (lora != null) {
       NDArray delta = lora.delta(projection, dropout(x, lora.config().dropout(), training));
       if (delta != null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.GptConfig;
 import dev.cft.lm.tokenizer.ByteTokenizer;
@@ -48,6 +49,13 @@ class GeneratorTest {
       GenerationResult recomputed = generator.generate(request.withoutCache());
       assertArrayEquals(recomputed.tokens(), cached.tokens());
     }
+  }
+
+  @Test
+  void decodingOnOneThreadLeavesTheCallersThreadSettingAsItWas() {
+    int before = JniUtils.getNumThreads();
+    generator.generate(GenerationRequest.greedy("abc", 10));
+    assertEquals(before, JniUtils.getNumThreads());
   }
 
   @Test
