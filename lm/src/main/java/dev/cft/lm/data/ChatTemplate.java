@@ -17,7 +17,15 @@ import java.util.List;
 public final class ChatTemplate {
   public static final String END = "<|end|>";
 
-  public record Message(String role, String content) {}
+  /**
+   * @param trained whether an assistant turn is learned (OpenAI's {@code weight}: 0 keeps it as
+   *     context only); ignored for other roles
+   */
+  public record Message(String role, String content, boolean trained) {
+    public Message(String role, String content) {
+      this(role, content, true);
+    }
+  }
 
   private ChatTemplate() {}
 
@@ -30,7 +38,7 @@ public final class ChatTemplate {
     for (Message message : messages) {
       if (message.role().equals("assistant")) {
         segments.add(new Example.Segment(header("assistant"), false));
-        segments.add(new Example.Segment(message.content() + END, true));
+        segments.add(new Example.Segment(message.content() + END, message.trained()));
         segments.add(new Example.Segment("\n", false));
       } else {
         segments.add(new Example.Segment(header(message.role()) + message.content() + "\n", false));

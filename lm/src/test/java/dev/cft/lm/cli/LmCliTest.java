@@ -190,12 +190,16 @@ class LmCliTest {
 
   @Test
   void aBadDataLineIsNamedWithoutAStackTrace() throws IOException {
-    Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"text\": \"ok\"}\n{\"prompt\": 1}\n");
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.jsonl"),
+            "{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": 1, \"completion\": \"b\"}\n");
     Result result = run("eval", "--model", model.toString(), "--data", bad.toString());
 
     assertEquals(2, result.exitCode());
     assertEquals(
-        "error: " + bad + " line 2: field \"prompt\" must be a string", result.err().strip());
+        "error: " + bad + " line 2: field \"prompt\" must be a string, found number",
+        result.err().strip());
   }
 
   @Test

@@ -37,27 +37,45 @@ class DataFilesTest {
         .getMessage();
   }
 
-  static final String MIXED =
+  static final String CHATS =
       """
-      {"prompt": "2+2=", "completion": "4"}
-
-      {"text": "plain text, all trained"}
       {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
+
+      {"messages": [{"role": "user", "content": "2+2"}, {"role": "assistant", "content": "5", "weight": 0}, {"role": "user", "content": "?"}, {"role": "assistant", "content": "4"}]}
       """;
 
   @Test
-  void jsonLinesOfEachShapeBecomeTheirExamplesAndBlankLinesAreSkipped() throws IOException {
-    List<Example> examples = DataFiles.read(write("data.jsonl", MIXED));
-
+  void eachKindOfLineBecomesItsExampleAndBlankLinesAreSkipped() throws IOException {
     assertEquals(
         List.of(
-            Example.completion("2+2=", "4"),
-            Example.text("plain text, all trained"),
             ChatTemplate.render(
                 List.of(
                     new ChatTemplate.Message("user", "hi"),
-                    new ChatTemplate.Message("assistant", "hello")))),
-        examples);
+                    new ChatTemplate.Message("assistant", "hello"))),
+            ChatTemplate.render(
+                List.of(
+                    new ChatTemplate.Message("user", "2+2"),
+                    new ChatTemplate.Message("assistant", "5", false),
+                    new ChatTemplate.Message("user", "?"),
+                    new ChatTemplate.Message("assistant", "4")))),
+        DataFiles.read(write("chat.jsonl", CHATS)));
+    assertEquals(
+        List.of(Example.completion("2+2=", "4")),
+        DataFiles.read(write("pc.jsonl", "{\"prompt\": \"2+2=\", \"completion\": \"4\"}")));
+    assertEquals(
+        List.of(Example.text("plain")), DataFiles.read(write("t.jsonl", "{\"text\": \"plain\"}")));
+    assertEquals(
+        List.of(Example.completion("great stuff\n", "positive")),
+        DataFiles.read(write("labels.csv", "text,label\ngreat stuff,positive\n")));
+  }
+
+  @Test
+  void anAssistantTurnWithWeightZeroIsContextOnly() throws IOException {
+    Example example = DataFiles.read(write("chat.jsonl", CHATS)).get(1);
+    assertTrue(
+        example.segments().stream().noneMatch(s -> s.trained() && s.text().startsWith("5")),
+        example.toString());
+    assertTrue(example.segments().stream().anyMatch(s -> s.trained() && s.text().startsWith("4")));
   }
 
   @Test
@@ -72,8 +90,8 @@ class DataFilesTest {
   @Test
   void gzippedFilesReadLikeTheirPlainForm() throws IOException {
     assertEquals(
-        DataFiles.read(write("data.jsonl", MIXED)),
-        DataFiles.read(writeGzip("data.jsonl.gz", MIXED)));
+        DataFiles.read(write("data.jsonl", CHATS)),
+        DataFiles.read(writeGzip("data.jsonl.gz", CHATS)));
     assertEquals(
         List.of(Example.text("héllo"), Example.text("wörld")),
         DataFiles.read(writeGzip("notes.txt.gz", "héllo\n\nwörld")));
@@ -81,28 +99,21 @@ class DataFilesTest {
 
   @Test
   void aMissingFieldIsNamedWithFileAndLine() throws IOException {
-    Path file = write("data.jsonl", "{\"text\": \"ok\"}\n\n{\"prompt\": \"p\"}\n");
+    Path file =
+        write("data.jsonl", "{\"prompt\": \"p\", \"completion\": \"c\"}\n\n{\"prompt\": \"p\"}\n");
 
     assertEquals(file + " line 3: field \"completion\" is missing", errorOf(file));
   }
 
   @Test
-  void eachKindOfBadLineIsReported() throws IOException {
+  void problemsNameFileLineAndField() throws IOException {
+    // Every rule is tested in the datasets module; here: how a problem reads.
     String[][] cases = {
       {"{\"prompt\": \"p\", \"completion\": 4}", "field \"completion\" must be a string"},
-      {"{\"text\": ", "not valid JSON"},
-      {"[1, 2]", "expected a JSON object, found ARRAY"},
-      {"{\"answer\": \"x\"}", "none of the fields"},
-      {"{\"messages\": []}", "field \"messages\" must be a non-empty array"},
-      {"{\"messages\": [\"hi\"]}", "field \"messages[0]\" must be an object"},
-      {"{\"messages\": [{\"role\": \"user\"}]}", "field \"messages[0].content\" is missing"},
+      {"{\"text\": ", "is not valid JSON"},
       {
         "{\"messages\": [{\"role\": \"bot\", \"content\": \"x\"}]}",
         "field \"messages[0].role\" is \"bot\": use system, user or assistant"
-      },
-      {
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
-        "field \"messages\" has no assistant message"
       },
     };
     for (String[] c : cases) {
@@ -122,17 +133,17 @@ class DataFilesTest {
 
     assertTrue(message.contains("bad.jsonl line " + DataFiles.MAX_ERRORS + ":"), message);
     assertTrue(!message.contains("line " + (DataFiles.MAX_ERRORS + 1) + ":"), message);
-    assertTrue(message.endsWith("; and 3 more bad lines"), message);
+    assertTrue(message.endsWith("; and 3 more problems"), message);
     assertTrue(!message.contains("\n"), "one line: " + message);
   }
 
   @Test
   void unusableFilesAreRefusedWithTheReason() throws IOException {
-    assertTrue(errorOf(write("data.csv", "a,b")).contains("name it .jsonl or .txt"));
+    assertTrue(errorOf(write("data.parquet", "a,b")).contains("unknown file type"));
     assertTrue(
         errorOf(write("empty.jsonl", "\n  \n"))
             .endsWith("no examples (the file is empty or blank)"));
-    assertTrue(errorOf(write("fake.txt.gz", "not gzip")).contains("not a valid gzip file"));
+    assertTrue(errorOf(write("fake.txt.gz", "not gzip")).contains("not gzip data"));
 
     Path latin1 = dir.resolve("latin1.txt");
     Files.write(latin1, "ok\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));

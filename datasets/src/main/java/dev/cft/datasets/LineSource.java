@@ -1,0 +1,69 @@
+package dev.cft.datasets;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Lines of a byte stream, each decoded as UTF-8 on its own: a bad byte sequence is reported for its
+ * line and reading goes on (a reader over the whole stream would stop at the first one).
+ */
+final class LineSource {
+  /** A decoded line, or the reason it could not be decoded. */
+  record Line(long number, String text, String error) {}
+
+  private final InputStream in;
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+  private long number;
+  private boolean ended;
+
+  LineSource(InputStream in) {
+    this.in = in;
+  }
+
+  /** Lines read so far. */
+  long number() {
+    return number;
+  }
+
+  /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */
+  Line next() throws IOException {
+    if (ended) {
+      return null;
+    }
+    buffer.reset();
+    int b;
+    while ((b = in.read()) != -1 && b != '\n') {
+      buffer.write(b);
+    }
+    if (b == -1) {
+      ended = true;
+      if (buffer.size() == 0) {
+        return null;
+      }
+    }
+    number++;
+    byte[] bytes = buffer.toByteArray();
+    int length =
+        bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, 0, length))
+              .toString();
+      if (number == 1 && text.startsWith("\uFEFF")) {
+        text = text.substring(1); // a byte-order mark some editors write
+      }
+      return new Line(number, text, null);
+    } catch (CharacterCodingException e) {
+      return new Line(number, null, "is not valid UTF-8");
+    }
+  }
+}
