@@ -2,8 +2,10 @@ package dev.cft.events;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -24,6 +26,32 @@ public final class S3EventNotifications {
   private static final String TEST_EVENT = "s3:TestEvent";
 
   private S3EventNotifications() {}
+
+  /**
+   * A notification, in the AWS record format, for an object the reconciliation scan found: it goes
+   * down the same topic and code path as the store's own notifications.
+   *
+   * @param eTag may be null (an object copied straight into a filesystem-backed store); then {@code
+   *     sequencer} should tell versions apart, e.g. from the last-modified time
+   */
+  public static String scanned(
+      String bucket, String key, long size, String eTag, String sequencer, Instant occurredAt) {
+    ObjectNode object = EventJson.mapper().createObjectNode();
+    object.put("key", URLEncoder.encode(key, StandardCharsets.UTF_8)).put("size", size);
+    if (eTag != null) {
+      object.put("eTag", eTag);
+    }
+    if (sequencer != null) {
+      object.put("sequencer", sequencer);
+    }
+    ObjectNode record = EventJson.mapper().createObjectNode();
+    record.put("eventName", ObjectLanded.SCANNED).put("eventTime", occurredAt.toString());
+    record.putObject("s3").set("object", object);
+    ((ObjectNode) record.get("s3")).putObject("bucket").put("name", bucket);
+    ObjectNode root = EventJson.mapper().createObjectNode();
+    root.putArray("Records").add(record);
+    return root.toString();
+  }
 
   public static List<ObjectLanded> parse(String json) {
     return parse(json.getBytes(StandardCharsets.UTF_8));
@@ -90,6 +118,9 @@ public final class S3EventNotifications {
 
   /** MinIO prefixes event names with {@code s3:}, AWS does not. */
   private static boolean isObjectCreated(String eventName) {
+    if (eventName.equals(ObjectLanded.SCANNED)) {
+      return true;
+    }
     String name =
         eventName.startsWith(S3_PREFIX) ? eventName.substring(S3_PREFIX.length()) : eventName;
     return name.startsWith(OBJECT_CREATED);

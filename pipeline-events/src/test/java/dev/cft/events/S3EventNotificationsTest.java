@@ -251,4 +251,24 @@ class S3EventNotificationsTest {
     assertTrue(
         !occurredAt.isBefore(before) && occurredAt.isBefore(before.plus(Duration.ofMinutes(1))));
   }
+
+  @Test
+  void aScannedObjectReadsBackAsTheSameObjectLanded() {
+    java.time.Instant at = java.time.Instant.parse("2026-11-23T10:00:00Z");
+    String key = "support desk/sub dir/données + more.jsonl";
+    List<ObjectLanded> read =
+        S3EventNotifications.parse(
+            S3EventNotifications.scanned("ingest", key, 42, null, "mtime:123", at));
+    assertEquals(
+        List.of(ObjectLanded.of("ingest", key, 42, null, ObjectLanded.SCANNED, "mtime:123", at)),
+        read);
+    assertEquals("support desk", read.get(0).domain());
+    assertEquals(
+        ObjectLanded.of("ingest", "d/x.csv", 7, "abc", "s3:ObjectCreated:Put", null, at).eventId(),
+        S3EventNotifications.parse(
+                S3EventNotifications.scanned("ingest", "d/x.csv", 7, "abc", null, at))
+            .get(0)
+            .eventId(),
+        "a notification and the scan of one object version share the id");
+  }
 }

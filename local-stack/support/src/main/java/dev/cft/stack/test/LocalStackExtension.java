@@ -24,6 +24,6 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return SharedLocalStack.get();
+    return SharedLocalStack.get().local();
   }
 }

@@ -3,7 +3,6 @@ package dev.cft.stack.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cft.stack.LocalStack;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.io.IOException;
 import java.net.URI;
@@ -39,13 +38,13 @@ public abstract class ServiceHealthContract {
 
   @Test
   void notReadyWhileS3IsDownAndReadyAgainAfter() throws Exception {
-    LocalStack stack = SharedLocalStack.get();
+    SharedLocalStack stack = SharedLocalStack.get();
     assertNotReadyDuringOutage(stack::stopS3, stack::startS3, "S3", "Kafka");
   }
 
   @Test
   void notReadyWhileKafkaIsDownAndReadyAgainAfter() throws Exception {
-    LocalStack stack = SharedLocalStack.get();
+    SharedLocalStack stack = SharedLocalStack.get();
     assertNotReadyDuringOutage(stack::stopKafka, stack::startKafka, "Kafka", "S3");
   }
 

@@ -1,0 +1,72 @@
+package dev.cft.ingest.messaging;
+
+import dev.cft.events.DatasetReady;
+import dev.cft.events.IngestRejected;
+import dev.cft.events.ObjectLanded;
+import dev.cft.ingest.service.IngestService;
+import dev.cft.ingest.service.Outcome;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Handles each object a notification announces, one at a time: records are keyed by domain, so one
+ * domain's objects are ingested in order and never concurrently (versions are numbered in order).
+ */
+@ApplicationScoped
+public class ObjectEventsConsumer {
+  private static final Logger LOG = Logger.getLogger(ObjectEventsConsumer.class);
+
+  private final IngestService ingest;
+  private final MutinyEmitter<DatasetReady> ready;
+  private final MutinyEmitter<IngestRejected> rejected;
+
+  public ObjectEventsConsumer(
+      IngestService ingest,
+      @Channel(Channels.DATASETS_READY) MutinyEmitter<DatasetReady> ready,
+      @Channel(Channels.INGEST_REJECTED) MutinyEmitter<IngestRejected> rejected) {
+    this.ingest = ingest;
+    this.ready = ready;
+    this.rejected = rejected;
+  }
+
+  @Incoming(Channels.OBJECTS_IN)
+  @Blocking // ordered: one record at a time
+  public void onNotification(ConsumerRecord<String, List<ObjectLanded>> record) {
+    // A ConsumerRecord, not the List itself: a List parameter would make this a batch consumer.
+    if (record.value() == null) {
+      // Unreadable (the deserializer logged why): failing it sends the record to the DLQ.
+      throw new IllegalArgumentException(
+          "unreadable S3 notification at "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset());
+    }
+    for (ObjectLanded landed : record.value()) {
+      Outcome outcome = ingest.process(landed);
+      if (outcome.ready() != null) {
+        ready.sendMessageAndAwait(keyed(outcome.ready(), landed.domain()));
+      }
+      if (outcome.rejected() != null) {
+        rejected.sendMessageAndAwait(keyed(outcome.rejected(), landed.domain()));
+      }
+      ingest.record(landed, outcome);
+      LOG.infof(
+          "s3://%s/%s: %s (%s)", landed.bucket(), landed.key(), outcome.kind(), outcome.detail());
+    }
+  }
+
+  static <T> Message<T> keyed(T event, String domain) {
+    return Message.of(event)
+        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(domain).build());
+  }
+}

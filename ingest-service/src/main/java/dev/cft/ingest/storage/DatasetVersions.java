@@ -1,0 +1,167 @@
+package dev.cft.ingest.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cft.datasets.DatasetBuilder;
+import dev.cft.datasets.DatasetBuilder.Earlier;
+import dev.cft.datasets.DatasetBuilder.Entry;
+import dev.cft.datasets.DatasetBuilder.Split;
+import dev.cft.events.DatasetReady;
+import dev.cft.ingest.config.IngestConfig;
+import dev.cft.runtime.store.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A domain's dataset versions in the datasets bucket: {@code <domain>/v<N>/} holds {@code
+ * train.jsonl}, {@code val.jsonl}, {@code index.tsv} (content hash, input hash and split of each
+ * example, what later versions dedup and split against) and {@code manifest.json}, written last: a
+ * version without its manifest is unfinished and ignored. The ledger {@code
+ * _ingested/<domain>/<objectEventId>.json} records what became of each ingested object.
+ */
+@ApplicationScoped
+public class DatasetVersions {
+  public static final String INDEX_FILE = "index.tsv";
+  static final String LEDGER = "_ingested/";
+  private static final Pattern MANIFEST = Pattern.compile("v(\\d+)/" + DatasetReady.MANIFEST_FILE);
+  private static final String JSONL = "application/x-ndjson";
+  private static final String JSON_TYPE = "application/json";
+
+  private final ObjectStore store;
+  private final String bucket;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public DatasetVersions(ObjectStore store, IngestConfig config) {
+    this.store = store;
+    this.bucket = config.buckets().datasets();
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  public static String prefix(String domain, int version) {
+    return domain + "/v" + version + "/";
+  }
+
+  /** Finished versions of the domain, ascending. */
+  public TreeSet<Integer> versions(String domain) {
+    TreeSet<Integer> versions = new TreeSet<>();
+    String root = domain + "/";
+    for (ObjectStore.Entry entry : store.list(bucket, root)) {
+      Matcher m = MANIFEST.matcher(entry.key().substring(root.length()));
+      if (m.matches()) {
+        versions.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    return versions;
+  }
+
+  public JsonNode manifest(String domain, int version) {
+    return readJson(prefix(domain, version) + DatasetReady.MANIFEST_FILE);
+  }
+
+  /** Content hashes and input splits of every finished version. */
+  public Earlier earlier(String domain, Set<Integer> versions) {
+    Set<String> content = new HashSet<>();
+    Map<String, Split> inputs = new HashMap<>();
+    for (int version : versions) {
+      String index = store.readString(bucket, prefix(domain, version) + INDEX_FILE);
+      for (String line : index.split("\n")) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        String[] cols = line.split("\t");
+        content.add(cols[0]);
+        inputs.put(cols[1], Split.valueOf(cols[2]));
+      }
+    }
+    return new Earlier(content, inputs);
+  }
+
+  /** Writes the version's files, the manifest last. */
+  public void write(String domain, int version, DatasetBuilder.Built built, ObjectNode manifest) {
+    String prefix = prefix(domain, version);
+    store.write(bucket, prefix + DatasetReady.TRAIN_FILE, jsonl(built.train()), JSONL);
+    store.write(bucket, prefix + DatasetReady.VAL_FILE, jsonl(built.val()), JSONL);
+    StringBuilder index = new StringBuilder();
+    for (List<Entry> split : List.of(built.train(), built.val())) {
+      for (Entry e : split) {
+        index.append(e.contentHash()).append('\t').append(e.inputHash()).append('\t');
+        index.append(e.split()).append('\n');
+      }
+    }
+    store.writeString(bucket, prefix + INDEX_FILE, index.toString(), "text/tab-separated-values");
+    writeJson(prefix + DatasetReady.MANIFEST_FILE, manifest);
+  }
+
+  /** The bytes of a split file, for its content hash: one canonical JSON line per example. */
+  public static byte[] jsonl(List<Entry> entries) {
+    StringBuilder out = new StringBuilder();
+    entries.forEach(e -> out.append(e.sample().toJsonLine()).append('\n'));
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public Optional<JsonNode> ledger(String domain, String objectEventId) {
+    return store
+        .readIfExists(bucket, ledgerKey(domain, objectEventId))
+        .map(bytes -> parse(bytes, ledgerKey(domain, objectEventId)));
+  }
+
+  public void record(String domain, String objectEventId, ObjectNode outcome) {
+    writeJson(ledgerKey(domain, objectEventId), outcome);
+  }
+
+  /** Ids of every object any domain's ledger has, for the scan. */
+  public Set<String> ledgerIds() {
+    Set<String> ids = new HashSet<>();
+    for (ObjectStore.Entry entry : store.list(bucket, LEDGER)) {
+      String name = entry.key().substring(entry.key().lastIndexOf('/') + 1);
+      if (name.endsWith(".json")) {
+        ids.add(name.substring(0, name.length() - ".json".length()));
+      }
+    }
+    return ids;
+  }
+
+  static String ledgerKey(String domain, String objectEventId) {
+    return LEDGER + domain + "/" + objectEventId + ".json";
+  }
+
+  public ObjectMapper json() {
+    return json;
+  }
+
+  private JsonNode readJson(String key) {
+    return parse(store.read(bucket, key), key);
+  }
+
+  private JsonNode parse(byte[] bytes, String key) {
+    try {
+      return json.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("s3://" + bucket + "/" + key + " is not valid JSON", e);
+    }
+  }
+
+  private void writeJson(String key, JsonNode node) {
+    try {
+      store.write(
+          bucket, key, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node), JSON_TYPE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

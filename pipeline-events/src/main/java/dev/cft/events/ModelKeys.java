@@ -1,0 +1,37 @@
+package dev.cft.events;
+
+/**
+ * Where the registry keeps a domain's models in the models bucket: versions under {@code
+ * <domain>/versions/<v>/} (a Hugging Face checkpoint plus {@code card.json} and, once judged,
+ * {@code evaluation.json}), aliases under {@code <domain>/aliases/}, the alias history in {@code
+ * <domain>/history.jsonl}, base checkpoints under {@code base/<name>/}.
+ */
+public final class ModelKeys {
+  public static final String CARD = "card.json";
+  public static final String EVALUATION = "evaluation.json";
+  public static final String PRODUCTION = "production";
+  public static final String PREVIOUS = "previous";
+
+  private ModelKeys() {}
+
+  public static String version(String domain, String version) {
+    return domain + "/versions/" + version + "/";
+  }
+
+  /** A candidate is named after the dataset version it was trained on. */
+  public static String versionName(int datasetVersion) {
+    return "v" + datasetVersion;
+  }
+
+  public static String alias(String domain, String alias) {
+    return domain + "/aliases/" + alias + ".json";
+  }
+
+  public static String history(String domain) {
+    return domain + "/history.jsonl";
+  }
+
+  public static String base(String name) {
+    return "base/" + name + "/";
+  }
+}

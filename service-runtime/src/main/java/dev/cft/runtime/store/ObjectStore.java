@@ -1,0 +1,223 @@
+package dev.cft.runtime.store;
+
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The object operations the stages need, over the MinIO client, with the SDK's checked exceptions
+ * turned into {@link UncheckedIOException}s that name bucket and key.
+ */
+@ApplicationScoped
+public class ObjectStore {
+  /** An object as a listing shows it. {@code eTag} is null when the store keeps none. */
+  public record Entry(String key, long size, String eTag, Instant lastModified) {}
+
+  private static final String NO_SUCH_KEY = "NoSuchKey";
+  private static final long PART_SIZE = 16L << 20;
+
+  private final MinioClient client;
+
+  @Inject
+  public ObjectStore(MinioClient client) {
+    this.client = client;
+  }
+
+  public InputStream open(String bucket, String key) {
+    return call(
+        bucket,
+        key,
+        "read",
+        () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+  }
+
+  public byte[] read(String bucket, String key) {
+    try (InputStream in = open(bucket, key)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw failure("read", bucket, key, e);
+    }
+  }
+
+  public String readString(String bucket, String key) {
+    return new String(read(bucket, key), StandardCharsets.UTF_8);
+  }
+
+  /** The object's bytes, or empty when there is no such object. */
+  public Optional<byte[]> readIfExists(String bucket, String key) {
+    try (InputStream in =
+        client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return Optional.of(in.readAllBytes());
+    } catch (ErrorResponseException e) {
+      if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
+        return Optional.empty();
+      }
+      throw failure("read", bucket, key, e);
+    } catch (Exception e) {
+      throw failure("read", bucket, key, e);
+    }
+  }
+
+  public boolean exists(String bucket, String key) {
+    try {
+      client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+      return true;
+    } catch (ErrorResponseException e) {
+      if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
+        return false;
+      }
+      throw failure("look up", bucket, key, e);
+    } catch (Exception e) {
+      throw failure("look up", bucket, key, e);
+    }
+  }
+
+  public void write(String bucket, String key, byte[] bytes, String contentType) {
+    put(bucket, key, new ByteArrayInputStream(bytes), bytes.length, -1, contentType);
+  }
+
+  public void writeString(String bucket, String key, String text, String contentType) {
+    write(bucket, key, text.getBytes(StandardCharsets.UTF_8), contentType);
+  }
+
+  /** Uploads a stream of unknown length in parts. */
+  public void write(String bucket, String key, InputStream in, String contentType) {
+    put(bucket, key, in, -1, PART_SIZE, contentType);
+  }
+
+  private void put(
+      String bucket, String key, InputStream in, long size, long partSize, String contentType) {
+    call(
+        bucket,
+        key,
+        "write",
+        () ->
+            client.putObject(
+                PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, partSize)
+                    .contentType(contentType)
+                    .build()));
+  }
+
+  /** A server-side copy: the bytes do not pass through this process. */
+  public void copy(String fromBucket, String fromKey, String toBucket, String toKey) {
+    call(
+        toBucket,
+        toKey,
+        "copy " + fromBucket + "/" + fromKey + " to",
+        () ->
+            client.copyObject(
+                CopyObjectArgs.builder()
+                    .bucket(toBucket)
+                    .object(toKey)
+                    .source(CopySource.builder().bucket(fromBucket).object(fromKey).build())
+                    .build()));
+  }
+
+  /** Every object under {@code prefix}, at any depth, in key order. */
+  public List<Entry> list(String bucket, String prefix) {
+    List<Entry> entries = new ArrayList<>();
+    Iterable<Result<Item>> results =
+        client.listObjects(
+            ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build());
+    try {
+      for (Result<Item> result : results) {
+        Item item = result.get();
+        if (item.isDir()) {
+          continue;
+        }
+        entries.add(
+            new Entry(
+                item.objectName(),
+                item.size(),
+                normalizeETag(item.etag()),
+                item.lastModified() == null ? null : item.lastModified().toInstant()));
+      }
+    } catch (Exception e) {
+      throw failure("list", bucket, prefix + "*", e);
+    }
+    return entries;
+  }
+
+  /** Uploads every regular file of {@code dir} (not recursing) under {@code prefix}. */
+  public void uploadDirectory(java.nio.file.Path dir, String bucket, String prefix) {
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path file :
+          files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+          write(bucket, prefix + file.getFileName(), in, "application/octet-stream");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot upload " + dir + " to s3://" + bucket + "/" + prefix, e);
+    }
+  }
+
+  /** Downloads every object directly under {@code prefix} into {@code dir}; returns how many. */
+  public int downloadDirectory(String bucket, String prefix, java.nio.file.Path dir) {
+    int count = 0;
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      for (Entry entry : list(bucket, prefix)) {
+        String name = entry.key().substring(prefix.length());
+        if (name.isEmpty() || name.contains("/")) {
+          continue;
+        }
+        try (InputStream in = open(bucket, entry.key())) {
+          java.nio.file.Files.copy(
+              in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        count++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot download s3://" + bucket + "/" + prefix + " to " + dir, e);
+    }
+    return count;
+  }
+
+  /** Listings quote ETags, notifications do not; some stores keep none. */
+  static String normalizeETag(String eTag) {
+    if (eTag == null) {
+      return null;
+    }
+    String bare = eTag.replace("\"", "").strip();
+    return bare.isEmpty() ? null : bare;
+  }
+
+  private interface Call<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T call(String bucket, String key, String what, Call<T> call) {
+    try {
+      return call.run();
+    } catch (Exception e) {
+      throw failure(what, bucket, key, e);
+    }
+  }
+
+  private static UncheckedIOException failure(String what, String bucket, String key, Exception e) {
+    IOException cause = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    return new UncheckedIOException(
+        "cannot " + what + " s3://" + bucket + "/" + key + ": " + e.getMessage(), cause);
+  }
+}
