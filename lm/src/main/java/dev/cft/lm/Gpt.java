@@ -143,8 +143,9 @@ public final class Gpt implements AutoCloseable {
             name + " has shape " + w.getShape() + ", the config needs " + expected);
       }
       // A copy in libtorch's own memory: the given array may live in a Java buffer that goes
-      // away with its manager.
-      w = w.toType(DataType.FLOAT32, true);
+      // away with its manager. Not toType(FLOAT32, true): for an array that is float32 already
+      // it returns a view of the same memory (verified), and the weights then read freed memory.
+      w = w.getDataType() == DataType.FLOAT32 ? w.duplicate() : w.toType(DataType.FLOAT32, false);
       w.attach(manager);
       w.setName(name);
       weights.put(name, w);

@@ -38,6 +38,42 @@ class GptTest {
   }
 
   @Test
+  void aModelMadeFromJavaArraysOwnsItsWeightsAfterTheirManagerIsGone() {
+    // Arrays made from Java data sit in Java direct buffers; a model that only pointed at them
+    // read freed memory once their manager closed and a GC ran (heap corruption, seen in a
+    // service).
+    Map<String, float[]> values = new java.util.LinkedHashMap<>();
+    try (NDManager staging = root.newSubManager()) {
+      Map<String, NDArray> arrays = new java.util.LinkedHashMap<>();
+      java.util.Random random = new java.util.Random(5);
+      for (String name : Gpt.names(SMALL)) {
+        Shape shape = Gpt.shapeOf(SMALL, name);
+        float[] v = new float[(int) shape.size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) random.nextGaussian();
+        }
+        values.put(name, v);
+        arrays.put(name, staging.create(v, shape));
+      }
+      Gpt model = Gpt.of(SMALL, root, arrays);
+      staging.close();
+      for (int round = 0; round < 5; round++) {
+        System.gc();
+        for (int i = 0; i < 200; i++) {
+          java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocateDirect(4 * 16 * 64);
+          while (junk.hasRemaining()) {
+            junk.put((byte) 0x7f);
+          }
+        }
+      }
+      try (model) {
+        values.forEach(
+            (name, v) -> assertArrayEquals(v, model.weights().get(name).toFloatArray(), name));
+      }
+    }
+  }
+
+  @Test
   void logitsHaveTheShapeBatchByTimeByVocab() {
     try (Gpt model = Gpt.initialize(SMALL, root, 1);
         NDManager step = root.newSubManager()) {
