@@ -9,6 +9,7 @@ import dev.cft.events.Topics;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,7 +1,6 @@
-package dev.cft.ingest;
+package dev.cft.stack.test;
 
 import dev.cft.events.EventJson;
-import dev.cft.stack.test.SharedLocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +14,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a topic of the real broker from its beginning, for assertions on what a service sent. */
-final class TopicWatcher implements AutoCloseable {
+public final class TopicWatcher implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
-  TopicWatcher(String topic) {
+  public TopicWatcher(String topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.get().kafkaBootstrap());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -29,7 +28,7 @@ final class TopicWatcher implements AutoCloseable {
   }
 
   /** The first event of {@code type} matching {@code test}, waiting up to {@code timeout}. */
-  <T> T await(Class<T> type, Predicate<T> test, Duration timeout) {
+  public <T> T await(Class<T> type, Predicate<T> test, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     int checked = 0;
     while (true) {
@@ -46,8 +45,16 @@ final class TopicWatcher implements AutoCloseable {
     }
   }
 
+  /** Every event of {@code type} so far (after polling for {@code wait}) matching {@code test}. */
+  public <T> List<T> all(Class<T> type, Predicate<T> test, Duration wait) {
+    return drain(wait).stream()
+        .map(r -> EventJson.fromBytes(r.value(), type))
+        .filter(test)
+        .toList();
+  }
+
   /** Every record value so far (after polling for {@code wait}). */
-  List<ConsumerRecord<String, byte[]>> drain(Duration wait) {
+  public List<ConsumerRecord<String, byte[]>> drain(Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
       consumer.poll(Duration.ofMillis(200)).forEach(seen::add);

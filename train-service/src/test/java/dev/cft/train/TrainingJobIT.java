@@ -1,0 +1,198 @@
+package dev.cft.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.events.CandidateReady;
+import dev.cft.events.DatasetReady;
+import dev.cft.events.EventIds;
+import dev.cft.events.EventJson;
+import dev.cft.events.ModelKeys;
+import dev.cft.events.Topics;
+import dev.cft.events.TrainingJobEvent;
+import dev.cft.events.TrainingProgress;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.io.Checkpoint;
+import dev.cft.runtime.store.ObjectStore;
+import dev.cft.stack.test.LocalStackResource;
+import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.TopicWatcher;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A datasets.ready event on the real broker → a trained, registered candidate in the real store.
+ */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class TrainingJobIT {
+  static final Duration WAIT = Duration.ofMinutes(3);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject ObjectStore store;
+  @TempDir Path tmp;
+
+  static String examples(int from, int to) {
+    return IntStream.range(from, to)
+            .mapToObj(
+                i ->
+                    "{\"prompt\":\"ticket "
+                        + i
+                        + ": \",\"completion\":\""
+                        + (i % 2 == 0 ? "billing" : "login")
+                        + "\"}")
+            .collect(Collectors.joining("\n"))
+        + "\n";
+  }
+
+  DatasetReady dataset(String domain, int version, int from, int to) {
+    String prefix = domain + "/v" + version + "/";
+    store.writeString(
+        "datasets", prefix + DatasetReady.TRAIN_FILE, examples(from, to), "application/x-ndjson");
+    store.writeString(
+        "datasets", prefix + DatasetReady.VAL_FILE, examples(to, to + 4), "application/x-ndjson");
+    return new DatasetReady(
+        EventIds.random(),
+        "corr-" + domain + "-" + version,
+        domain,
+        Instant.now(),
+        version,
+        "datasets",
+        prefix,
+        prefix + DatasetReady.MANIFEST_FILE,
+        to - from,
+        4,
+        1000,
+        "0".repeat(64),
+        List.of("ingest/" + domain + "/file.jsonl"),
+        version > 1 ? version - 1 : null);
+  }
+
+  static void publish(DatasetReady event) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.get().kafkaBootstrap());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(Topics.DATASETS_READY, event.domain(), EventJson.toBytes(event)))
+          .get();
+    }
+  }
+
+  @Test
+  void aDatasetBecomesACandidateWithLineageThenTheNextStartsFromProduction() throws Exception {
+    String domain = "train-" + UUID.randomUUID().toString().substring(0, 8);
+    try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY);
+        TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS);
+        TopicWatcher progress = new TopicWatcher(Topics.TRAINING_PROGRESS)) {
+      DatasetReady v1 = dataset(domain, 1, 0, 40);
+      publish(v1);
+
+      CandidateReady first =
+          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+      assertEquals("v1", first.modelVersion());
+      assertEquals(v1.correlationId(), first.correlationId());
+      assertNull(first.parentModelVersion());
+      String prefix = ModelKeys.version(domain, "v1");
+      assertEquals(prefix, first.modelPrefix());
+
+      JsonNode card = JSON.readTree(store.read("models", prefix + ModelKeys.CARD));
+      assertEquals(1, card.path("lineage").path("datasetVersion").asInt());
+      assertEquals("tiny", card.path("lineage").path("startedFrom").asText());
+      assertEquals(first.jobId(), card.path("jobId").asText());
+      assertEquals(12, card.path("metrics").path("steps").asInt());
+      assertTrue(card.path("metrics").path("bestValLoss").isNumber(), card.toString());
+
+      // The registered files are a checkpoint any stage can rebuild the model from.
+      Path dir = tmp.resolve("v1");
+      assertTrue(store.downloadDirectory("models", prefix, dir) >= 4);
+      try (NDManager manager = NDManager.newBaseManager();
+          Gpt model = Checkpoint.load(dir, manager)) {
+        NDArray logits =
+            model.forward(manager.create(new long[] {1, 2, 3}, new Shape(1, 3)), false);
+        assertEquals(new Shape(1, 3, model.config().vocabSize()), logits.getShape());
+      }
+
+      List<TrainingJobEvent.State> states =
+          jobs
+              .all(
+                  TrainingJobEvent.class,
+                  e -> e.jobId().equals(first.jobId()),
+                  Duration.ofSeconds(1))
+              .stream()
+              .map(TrainingJobEvent::state)
+              .toList();
+      assertEquals(TrainingJobEvent.State.QUEUED, states.get(0));
+      assertEquals(TrainingJobEvent.State.RUNNING, states.get(1));
+      assertEquals(TrainingJobEvent.State.SUCCEEDED, states.get(states.size() - 1));
+      TrainingJobEvent heartbeat =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.jobId().equals(first.jobId()) && e.checkpointKey() != null,
+              WAIT);
+      assertEquals(first.jobId() + "/step-5/", heartbeat.checkpointKey());
+      assertTrue(store.exists("checkpoints", heartbeat.checkpointKey() + "model.safetensors"));
+      assertTrue(store.exists("checkpoints", heartbeat.checkpointKey() + "training_state.json"));
+      List<TrainingProgress> steps =
+          progress.all(
+              TrainingProgress.class, e -> e.jobId().equals(first.jobId()), Duration.ofSeconds(1));
+      assertTrue(steps.size() >= 5, "progress every 2 steps: " + steps.size());
+      assertEquals(12, steps.get(steps.size() - 1).totalSteps());
+      assertTrue(
+          steps.stream().allMatch(p -> Double.isFinite(p.trainLoss()) && p.tokensPerSecond() > 0));
+
+      // Delivered again: nothing is trained twice.
+      publish(v1);
+      // The domain goes to production with v1; v2 then starts from it, with v1 replayed.
+      store.writeString(
+          "models",
+          ModelKeys.alias(domain, ModelKeys.PRODUCTION),
+          "{\"version\":\"v1\"}",
+          "application/json");
+      publish(dataset(domain, 2, 40, 60));
+
+      CandidateReady second =
+          candidates.await(
+              CandidateReady.class,
+              e -> e.domain().equals(domain) && e.modelVersion().equals("v2"),
+              WAIT);
+      assertEquals("v1", second.parentModelVersion());
+      JsonNode card2 = JSON.readTree(store.read("models", second.modelPrefix() + ModelKeys.CARD));
+      assertEquals("v1", card2.path("lineage").path("parentVersion").asText());
+      assertEquals(
+          ModelKeys.version(domain, "v1"), card2.path("lineage").path("startedFrom").asText());
+      assertEquals(
+          1,
+          candidates
+              .all(
+                  CandidateReady.class,
+                  e -> e.domain().equals(domain) && e.modelVersion().equals("v1"),
+                  Duration.ofSeconds(1))
+              .size(),
+          "v1 was registered once");
+    }
+  }
+}
