@@ -67,27 +67,34 @@ class TrainingJobIT {
         + "\n";
   }
 
+  /** Writes a dataset version's files into the store and returns its event. */
+  record Datasets(ObjectStore store) {
+    DatasetReady dataset(String domain, int version, int from, int to) {
+      String prefix = domain + "/v" + version + "/";
+      store.writeString(
+          "datasets", prefix + DatasetReady.TRAIN_FILE, examples(from, to), "application/x-ndjson");
+      store.writeString(
+          "datasets", prefix + DatasetReady.VAL_FILE, examples(to, to + 4), "application/x-ndjson");
+      return new DatasetReady(
+          EventIds.random(),
+          "corr-" + domain + "-" + version,
+          domain,
+          Instant.now(),
+          version,
+          "datasets",
+          prefix,
+          prefix + DatasetReady.MANIFEST_FILE,
+          to - from,
+          4,
+          1000,
+          "0".repeat(64),
+          List.of("ingest/" + domain + "/file.jsonl"),
+          version > 1 ? version - 1 : null);
+    }
+  }
+
   DatasetReady dataset(String domain, int version, int from, int to) {
-    String prefix = domain + "/v" + version + "/";
-    store.writeString(
-        "datasets", prefix + DatasetReady.TRAIN_FILE, examples(from, to), "application/x-ndjson");
-    store.writeString(
-        "datasets", prefix + DatasetReady.VAL_FILE, examples(to, to + 4), "application/x-ndjson");
-    return new DatasetReady(
-        EventIds.random(),
-        "corr-" + domain + "-" + version,
-        domain,
-        Instant.now(),
-        version,
-        "datasets",
-        prefix,
-        prefix + DatasetReady.MANIFEST_FILE,
-        to - from,
-        4,
-        1000,
-        "0".repeat(64),
-        List.of("ingest/" + domain + "/file.jsonl"),
-        version > 1 ? version - 1 : null);
+    return new Datasets(store).dataset(domain, version, from, to);
   }
 
   static void publish(DatasetReady event) throws Exception {

@@ -50,6 +50,18 @@ public interface TrainConfig {
   @WithDefault("42")
   long seed();
 
+  /** How often this worker renews the heartbeat of the jobs it owns (in the store). */
+  @WithDefault("10s")
+  java.time.Duration heartbeatInterval();
+
+  /** A job whose heartbeat is older than this lost its worker: another one takes it over. */
+  @WithDefault("60s")
+  java.time.Duration staleAfter();
+
+  /** How often this worker looks for jobs that lost their worker. */
+  @WithDefault("15s")
+  java.time.Duration recoveryInterval();
+
   /** This worker's name in job events; the host name when unset. */
   Optional<String> workerId();
 }

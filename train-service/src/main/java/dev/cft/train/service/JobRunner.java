@@ -25,6 +25,9 @@ import dev.cft.lm.train.TrainingResult;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
+import dev.cft.train.storage.JobRecord;
+import dev.cft.train.storage.JobSettings;
+import dev.cft.train.storage.OwnedJobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,13 +56,20 @@ public class JobRunner {
   private final ObjectStore store;
   private final TrainConfig config;
   private final JobEvents events;
+  private final OwnedJobs owned;
   private final String workerId;
 
-  public JobRunner(ObjectStore store, TrainConfig config, JobEvents events) {
+  public JobRunner(ObjectStore store, TrainConfig config, JobEvents events, OwnedJobs owned) {
     this.store = store;
     this.config = config;
     this.events = events;
-    this.workerId = config.workerId().orElseGet(JobRunner::hostName);
+    this.owned = owned;
+    this.workerId =
+        config.workerId().orElseGet(JobRunner::hostName) + "-" + ProcessHandle.current().pid();
+  }
+
+  public String workerId() {
+    return workerId;
   }
 
   public static String jobId(DatasetReady ready) {
@@ -69,35 +79,59 @@ public class JobRunner {
   /** A fine-tuning run's starting point: a checkpoint directory, or null for a fresh tiny model. */
   private record Start(String name, Path dir, String parentVersion) {}
 
-  public void run(DatasetReady ready) {
+  /**
+   * Runs an owned job to its end: from its last checkpoint when it has one (a job taken over from a
+   * worker that died), else from the start.
+   */
+  public void run(String jobId) {
+    JobRecord record = owned.update(jobId, r -> r);
+    if (record == null) {
+      return; // no longer ours
+    }
+    DatasetReady ready = record.dataset();
+    JobSettings settings = record.settings();
     String domain = ready.domain();
     String version = ModelKeys.versionName(ready.datasetVersion());
     String prefix = ModelKeys.version(domain, version);
-    String jobId = jobId(ready);
     if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
       LOG.infof("%s %s is already registered: job %s has nothing to do", domain, version, jobId);
+      end(record, State.SUCCEEDED, "candidate " + version + " was already registered");
       return;
     }
     Path work = null;
     Start start = null;
     try {
       work = Files.createTempDirectory("cft-job-");
-      start = start(domain, work.resolve("parent"));
-      job(ready, jobId, State.RUNNING, start.name(), null, null, null);
-      List<Example> train = trainingData(ready, work);
+      start = start(domain, settings.baseModel(), work.resolve("parent"));
+      if (record.state() != State.RESUMED) {
+        announce(
+            owned.update(jobId, r -> r.owned(workerId, State.RUNNING, Instant.now())),
+            State.RUNNING,
+            start.name());
+      }
+      List<Example> train = trainingData(ready, settings, work);
       List<Example> val = read(ready.valKey(), work.resolve("val.jsonl"));
+      Path resume = null;
+      if (record.checkpointKey() != null) {
+        resume = work.resolve("resume");
+        store.downloadDirectory(Buckets.CHECKPOINTS, record.checkpointKey(), resume);
+      }
       Path out = work.resolve("model");
+      TrainingRequest request = request(train, val, settings, work.resolve("checkpoints"), resume);
       TrainingResult result;
       try (NDManager manager = NDManager.newBaseManager();
-          Gpt model = model(start, manager);
+          Gpt model = model(start, settings, manager);
           TextTokenizer tokenizer = tokenizer(start)) {
-        TrainingRequest request = request(train, val, work.resolve("checkpoints"));
-        result =
-            new FineTuner(model, tokenizer).train(request, listener(ready, jobId, start.name()));
+        result = new FineTuner(model, tokenizer).train(request, listener(record, start.name()));
         Checkpoint.save(model, tokenizer, out);
       }
+      if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
+        // Registered meanwhile by a worker that was presumed dead: the first one counts.
+        end(record, State.SUCCEEDED, "candidate " + version + " was registered meanwhile");
+        return;
+      }
       store.uploadDirectory(out, Buckets.MODELS, prefix);
-      writeCard(ready, jobId, start, result, prefix);
+      writeCard(ready, jobId, request, settings, start, result, prefix);
       events.candidate(
           new CandidateReady(
               EventIds.deterministic("CandidateReady", domain, version),
@@ -110,34 +144,48 @@ public class JobRunner {
               prefix,
               ready.datasetVersion(),
               start.parentVersion()));
-      job(
-          ready,
-          jobId,
+      end(
+          record,
           State.SUCCEEDED,
-          start.name(),
-          result.steps(),
-          null,
-          "candidate " + version);
+          "candidate "
+              + version
+              + " after "
+              + result.steps()
+              + " steps"
+              + (result.resumedFromStep() > 0
+                  ? " (resumed at step " + result.resumedFromStep() + ")"
+                  : ""));
       LOG.infof(
           "%s %s: trained %d steps, best val loss %.4f",
           domain, version, result.steps(), result.bestValidationLoss());
     } catch (IOException | RuntimeException e) {
       LOG.errorf(e, "job %s (%s v%d) failed", jobId, domain, ready.datasetVersion());
-      job(
-          ready,
-          jobId,
-          State.FAILED,
-          start == null ? config.baseModel() : start.name(),
-          null,
-          null,
-          String.valueOf(e.getMessage()));
+      end(record, State.FAILED, String.valueOf(e.getMessage()));
     } finally {
       deleteTree(work);
     }
   }
 
+  private void end(JobRecord record, State state, String message) {
+    JobRecord ended = owned.update(record.jobId(), r -> r.ended(state, Instant.now()));
+    announce(ended == null ? record.ended(state, Instant.now()) : ended, state, message);
+  }
+
+  /** Publishes the job's state on training.jobs. */
+  public void announce(JobRecord record, State state, String message) {
+    events.job(
+        record.dataset(),
+        record.jobId(),
+        state,
+        record.settings().baseModel(),
+        workerId,
+        record.step(),
+        record.checkpointKey(),
+        message);
+  }
+
   /** The production model of the domain if it has one, else the configured base. */
-  private Start start(String domain, Path dir) {
+  private Start start(String domain, String baseModel, Path dir) {
     var alias = store.readIfExists(Buckets.MODELS, ModelKeys.alias(domain, ModelKeys.PRODUCTION));
     if (alias.isPresent()) {
       String version = readJson(alias.get()).path("version").asText();
@@ -145,10 +193,10 @@ public class JobRunner {
       requireModel(store.downloadDirectory(Buckets.MODELS, prefix, dir), prefix);
       return new Start(prefix, dir, version);
     }
-    if (config.baseModel().equals(BYTE_TOKENIZER_BASE)) {
+    if (baseModel.equals(BYTE_TOKENIZER_BASE)) {
       return new Start(BYTE_TOKENIZER_BASE, null, null);
     }
-    String prefix = ModelKeys.base(config.baseModel());
+    String prefix = ModelKeys.base(baseModel);
     requireModel(store.downloadDirectory(Buckets.MODELS, prefix, dir), prefix);
     return new Start(prefix, dir, null);
   }
@@ -159,9 +207,9 @@ public class JobRunner {
     }
   }
 
-  private Gpt model(Start start, NDManager manager) throws IOException {
+  private Gpt model(Start start, JobSettings settings, NDManager manager) throws IOException {
     if (start.dir() == null) {
-      return Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, config.seed());
+      return Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, settings.seed());
     }
     return Checkpoint.load(start.dir(), manager);
   }
@@ -171,7 +219,8 @@ public class JobRunner {
   }
 
   /** The new version's train split plus a seeded sample of earlier versions' train splits. */
-  private List<Example> trainingData(DatasetReady ready, Path work) throws IOException {
+  private List<Example> trainingData(DatasetReady ready, JobSettings settings, Path work)
+      throws IOException {
     List<Example> train = new ArrayList<>(read(ready.trainKey(), work.resolve("train.jsonl")));
     int fresh = train.size();
     List<Example> earlier = new ArrayList<>();
@@ -181,8 +230,8 @@ public class JobRunner {
         earlier.addAll(read(key, work.resolve("replay-v" + v + ".jsonl")));
       }
     }
-    java.util.Collections.shuffle(earlier, new Random(config.seed() + ready.datasetVersion()));
-    int replay = (int) Math.min(earlier.size(), Math.round(fresh * config.replayRatio()));
+    java.util.Collections.shuffle(earlier, new Random(settings.seed() + ready.datasetVersion()));
+    int replay = (int) Math.min(earlier.size(), Math.round(fresh * settings.replayRatio()));
     train.addAll(earlier.subList(0, replay));
     return train;
   }
@@ -194,19 +243,20 @@ public class JobRunner {
     return DataFiles.read(file);
   }
 
-  private TrainingRequest request(List<Example> train, List<Example> val, Path checkpoints) {
-    int epochs = config.epochs() > 0 ? config.epochs() : autoEpochs(train.size());
-    return TrainingRequest.builder(train, config.contextLength())
-        .validation(val)
-        .epochs(epochs)
-        .maxSteps(config.maxSteps())
-        .batch(config.batchSize(), 1)
-        .learningRate(config.learningRate(), 0.05, 0.1)
-        .regularization(0.01, 1.0, config.dropout())
-        .seed(config.seed())
-        .validateEvery(0, 0)
-        .checkpoints(config.checkpointEvery(), checkpoints)
-        .build();
+  private static TrainingRequest request(
+      List<Example> train, List<Example> val, JobSettings settings, Path checkpoints, Path resume) {
+    TrainingRequest.Builder builder =
+        TrainingRequest.builder(train, settings.contextLength())
+            .validation(val)
+            .epochs(settings.epochs() > 0 ? settings.epochs() : autoEpochs(train.size()))
+            .maxSteps(settings.maxSteps())
+            .batch(settings.batchSize(), 1)
+            .learningRate(settings.learningRate(), 0.05, 0.1)
+            .regularization(0.01, 1.0, settings.dropout())
+            .seed(settings.seed())
+            .validateEvery(0, 0)
+            .checkpoints(settings.checkpointEvery(), checkpoints);
+    return resume == null ? builder.build() : builder.resumeFrom(resume).build();
   }
 
   /**
@@ -223,7 +273,9 @@ public class JobRunner {
     return 3;
   }
 
-  private TrainingListener listener(DatasetReady ready, String jobId, String base) {
+  private TrainingListener listener(JobRecord record, String base) {
+    DatasetReady ready = record.dataset();
+    String jobId = record.jobId();
     return new TrainingListener() {
       Double lastVal;
 
@@ -257,13 +309,22 @@ public class JobRunner {
       public void onCheckpoint(long step, Path dir) {
         String key = jobId + "/step-" + step + "/";
         store.uploadDirectory(dir, Buckets.CHECKPOINTS, key);
-        job(ready, jobId, State.HEARTBEAT, base, step, key, null);
+        JobRecord updated = owned.update(jobId, r -> r.checkpoint(step, key, Instant.now()));
+        if (updated != null) {
+          announce(updated, State.HEARTBEAT, null);
+        }
       }
     };
   }
 
   private void writeCard(
-      DatasetReady ready, String jobId, Start start, TrainingResult result, String prefix) {
+      DatasetReady ready,
+      String jobId,
+      TrainingRequest request,
+      JobSettings settings,
+      Start start,
+      TrainingResult result,
+      String prefix) {
     ObjectNode card = JSON.createObjectNode();
     card.put("domain", ready.domain())
         .put("version", ModelKeys.versionName(ready.datasetVersion()));
@@ -280,14 +341,11 @@ public class JobRunner {
       lineage.put("parentVersion", start.parentVersion());
     }
     ObjectNode hyper = card.putObject("hyperParameters");
-    hyper.put(
-        "epochs", config.epochs() > 0 ? config.epochs() : autoEpochs((int) ready.trainExamples()));
-    hyper.put("maxSteps", config.maxSteps()).put("learningRate", config.learningRate());
-    hyper.put("batchSize", config.batchSize()).put("contextLength", config.contextLength());
-    hyper
-        .put("dropout", config.dropout())
-        .put("replayRatio", config.replayRatio())
-        .put("seed", config.seed());
+    hyper.setAll((ObjectNode) JSON.valueToTree(settings));
+    hyper.put("epochs", request.epochs()).put("trainExamples", request.train().size());
+    if (result.resumedFromStep() > 0) {
+      card.put("resumedFromStep", result.resumedFromStep());
+    }
     ObjectNode metrics = card.putObject("metrics");
     metrics.put("steps", result.steps()).put("trainedTokens", result.trainedTokens());
     metrics.put("tokensPerSecond", result.tokensPerSecond());
@@ -306,24 +364,6 @@ public class JobRunner {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private void job(
-      DatasetReady ready,
-      String jobId,
-      State state,
-      String base,
-      Long step,
-      String checkpoint,
-      String message) {
-    events.job(ready, jobId, state, base, workerId, step, checkpoint, message);
-  }
-
-  /** What a job starts from when its domain has no production model. */
-  public String baseModel() {
-    return config.baseModel().equals(BYTE_TOKENIZER_BASE)
-        ? BYTE_TOKENIZER_BASE
-        : ModelKeys.base(config.baseModel());
   }
 
   private static JsonNode readJson(byte[] bytes) {

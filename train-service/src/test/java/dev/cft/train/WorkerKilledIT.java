@@ -1,0 +1,149 @@
+package dev.cft.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.events.CandidateReady;
+import dev.cft.events.DatasetReady;
+import dev.cft.events.ModelKeys;
+import dev.cft.events.Topics;
+import dev.cft.events.TrainingJobEvent;
+import dev.cft.events.TrainingJobEvent.State;
+import dev.cft.events.TrainingProgress;
+import dev.cft.runtime.store.ObjectStore;
+import dev.cft.stack.test.LocalStackResource;
+import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.TopicWatcher;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A train-service process (the packaged application, a real JVM) is killed with SIGKILL in the
+ * middle of a job; the application under test, another worker that consumes nothing itself, sees
+ * the job's heartbeat go stale, takes it over and finishes it from the last checkpoint, once.
+ */
+@QuarkusTest
+@TestProfile(WorkerKilledIT.RecoveryOnly.class)
+@WithTestResource(LocalStackResource.class)
+class WorkerKilledIT {
+  public static class RecoveryOnly implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "mp.messaging.incoming.datasets-ready.enabled",
+          "false",
+          "cft.train.worker-id",
+          "rescuer");
+    }
+  }
+
+  static final Duration WAIT = Duration.ofMinutes(3);
+
+  @Inject ObjectStore store;
+
+  @Test
+  void aJobWhoseWorkerIsKilledResumesFromItsLastCheckpointAndCompletesOnce() throws Exception {
+    String domain = "killed-" + UUID.randomUUID().toString().substring(0, 8);
+    Process victim = startWorker(domain);
+    try (TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS);
+        TopicWatcher progress = new TopicWatcher(Topics.TRAINING_PROGRESS);
+        TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
+      DatasetReady ready = new TrainingJobIT.Datasets(store).dataset(domain, 1, 0, 40);
+      TrainingJobIT.publish(ready);
+
+      TrainingJobEvent checkpointed =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.domain().equals(domain) && e.checkpointKey() != null,
+              WAIT);
+      assertTrue(checkpointed.workerId().startsWith("victim"), checkpointed.workerId());
+      victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      String jobId = checkpointed.jobId();
+
+      TrainingJobEvent resumed =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.jobId().equals(jobId) && e.state() == State.RESUMED,
+              WAIT);
+      assertTrue(resumed.workerId().startsWith("rescuer"), resumed.workerId());
+      long k = resumed.step();
+      assertTrue(k >= 5 && k % 5 == 0, "resumes at a checkpoint step: " + k);
+      assertEquals(jobId + "/step-" + k + "/", resumed.checkpointKey());
+
+      CandidateReady candidate =
+          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+      JsonNode card =
+          new ObjectMapper()
+              .readTree(store.read("models", candidate.modelPrefix() + ModelKeys.CARD));
+      assertEquals(k, card.path("resumedFromStep").asLong());
+      assertTrue(card.path("workerId").asText().startsWith("rescuer"));
+
+      List<TrainingProgress> after =
+          progress.all(
+              TrainingProgress.class,
+              e -> e.jobId().equals(jobId) && e.occurredAt().isAfter(resumed.occurredAt()),
+              Duration.ofSeconds(1));
+      assertTrue(
+          !after.isEmpty() && after.get(0).step() > k, "continues after step " + k + ": " + after);
+      List<TrainingJobEvent> ends =
+          jobs.all(
+              TrainingJobEvent.class,
+              e -> e.jobId().equals(jobId) && e.state().isTerminal(),
+              Duration.ofSeconds(3));
+      assertEquals(1, ends.size(), "completed once: " + ends);
+      assertEquals(State.SUCCEEDED, ends.get(0).state());
+      assertEquals(
+          1,
+          candidates
+              .all(CandidateReady.class, e -> e.domain().equals(domain), Duration.ofSeconds(1))
+              .size());
+      assertNotEquals(checkpointed.workerId(), ends.get(0).workerId());
+    } finally {
+      victim.destroyForcibly();
+    }
+  }
+
+  /** The packaged train-service on the shared stack, training slowly enough to be caught. */
+  static Process startWorker(String domain) throws Exception {
+    Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    assertTrue(Files.exists(app), "the packaged application (mvn package) at " + app);
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    SharedLocalStack.get().serviceConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(
+        List.of(
+            "-Dai.djl.offline=true",
+            "-Dquarkus.http.port=0",
+            "-Dmp.messaging.incoming.datasets-ready.group.id=victim-" + domain,
+            "-Dcft.train.worker-id=victim",
+            "-Dcft.train.max-steps=80",
+            "-Dcft.train.checkpoint-every=5",
+            "-Dcft.train.batch-size=4",
+            "-Dcft.train.context-length=64",
+            "-Dcft.train.heartbeat-interval=1s",
+            "-Dcft.train.stale-after=4s",
+            "-Dcft.train.recovery-interval=1s",
+            "-jar",
+            app.toString()));
+    Path log = Path.of("target", "victim-" + domain + ".log");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+}
