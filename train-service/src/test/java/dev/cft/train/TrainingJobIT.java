@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
-import dev.cft.events.EventJson;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.Topics;
 import dev.cft.events.TrainingJobEvent;
@@ -21,7 +20,7 @@ import dev.cft.lm.Gpt;
 import dev.cft.lm.io.Checkpoint;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
-import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.TestEvents;
 import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,15 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,27 +45,20 @@ class TrainingJobIT {
   @Inject ObjectStore store;
   @TempDir Path tmp;
 
-  static String examples(int from, int to) {
-    return IntStream.range(from, to)
-            .mapToObj(
-                i ->
-                    "{\"prompt\":\"ticket "
-                        + i
-                        + ": \",\"completion\":\""
-                        + (i % 2 == 0 ? "billing" : "login")
-                        + "\"}")
-            .collect(Collectors.joining("\n"))
-        + "\n";
-  }
-
   /** Writes a dataset version's files into the store and returns its event. */
   record Datasets(ObjectStore store) {
     DatasetReady dataset(String domain, int version, int from, int to) {
       String prefix = domain + "/v" + version + "/";
       store.writeString(
-          "datasets", prefix + DatasetReady.TRAIN_FILE, examples(from, to), "application/x-ndjson");
+          "datasets",
+          prefix + DatasetReady.TRAIN_FILE,
+          TestEvents.ticketLines(from, to),
+          "application/x-ndjson");
       store.writeString(
-          "datasets", prefix + DatasetReady.VAL_FILE, examples(to, to + 4), "application/x-ndjson");
+          "datasets",
+          prefix + DatasetReady.VAL_FILE,
+          TestEvents.ticketLines(to, to + 4),
+          "application/x-ndjson");
       return new DatasetReady(
           EventIds.random(),
           "corr-" + domain + "-" + version,
@@ -98,15 +82,7 @@ class TrainingJobIT {
   }
 
   static void publish(DatasetReady event) throws Exception {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.get().kafkaBootstrap());
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer
-          .send(
-              new ProducerRecord<>(Topics.DATASETS_READY, event.domain(), EventJson.toBytes(event)))
-          .get();
-    }
+    TestEvents.publish(Topics.DATASETS_READY, event.domain(), event);
   }
 
   @Test

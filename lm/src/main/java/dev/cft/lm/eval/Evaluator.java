@@ -74,6 +74,17 @@ public final class Evaluator {
    */
   public Metrics withExactMatch(List<Example> examples, int maxTokens) {
     Metrics metrics = tokenMetrics(examples);
+    return new Metrics(
+        metrics.loss(),
+        metrics.perplexity(),
+        metrics.tokenAccuracy(),
+        exactMatch(examples, maxTokens),
+        metrics.tokens(),
+        metrics.examples());
+  }
+
+  /** The share of {@code examples} whose greedy completion equals the reference, trimmed. */
+  public double exactMatch(List<Example> examples, int maxTokens) {
     Generator generator = new Generator(model, tokenizer);
     int matches = 0;
     for (Example example : examples) {
@@ -89,14 +100,7 @@ public final class Evaluator {
         matches++;
       }
     }
-    double exact = examples.isEmpty() ? Double.NaN : (double) matches / examples.size();
-    return new Metrics(
-        metrics.loss(),
-        metrics.perplexity(),
-        metrics.tokenAccuracy(),
-        exact,
-        metrics.tokens(),
-        metrics.examples());
+    return examples.isEmpty() ? Double.NaN : (double) matches / examples.size();
   }
 
   /** A reference ends with the chat end marker when it came from a chat; answers stop before it. */

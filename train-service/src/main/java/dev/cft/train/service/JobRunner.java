@@ -22,6 +22,7 @@ import dev.cft.lm.train.FineTuner;
 import dev.cft.lm.train.TrainingListener;
 import dev.cft.lm.train.TrainingRequest;
 import dev.cft.lm.train.TrainingResult;
+import dev.cft.runtime.io.WorkDirs;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
@@ -36,10 +37,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -101,7 +100,7 @@ public class JobRunner {
     Path work = null;
     Start start = null;
     try {
-      work = Files.createTempDirectory("cft-job-");
+      work = WorkDirs.create("cft-job-");
       start = start(domain, settings.baseModel(), work.resolve("parent"));
       if (record.state() != State.RESUMED) {
         announce(
@@ -162,7 +161,7 @@ public class JobRunner {
       LOG.errorf(e, "job %s (%s v%d) failed", jobId, domain, ready.datasetVersion());
       end(record, State.FAILED, String.valueOf(e.getMessage()));
     } finally {
-      deleteTree(work);
+      WorkDirs.delete(work);
     }
   }
 
@@ -379,17 +378,6 @@ public class JobRunner {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "worker-" + ProcessHandle.current().pid();
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warnf("could not delete %s: %s", dir, e.getMessage());
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.cft.train.config;
+package dev.cft.runtime.djl;
 
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;

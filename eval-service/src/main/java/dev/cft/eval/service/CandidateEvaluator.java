@@ -1,0 +1,246 @@
+package dev.cft.eval.service;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cft.eval.config.GateConfig;
+import dev.cft.events.Buckets;
+import dev.cft.events.CandidateReady;
+import dev.cft.events.DatasetReady;
+import dev.cft.events.EvaluationCompleted;
+import dev.cft.events.EventIds;
+import dev.cft.events.ModelKeys;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.data.DataFiles;
+import dev.cft.lm.data.Example;
+import dev.cft.lm.eval.Evaluator;
+import dev.cft.lm.eval.Metrics;
+import dev.cft.lm.io.Checkpoint;
+import dev.cft.lm.tokenizer.TextTokenizer;
+import dev.cft.runtime.io.WorkDirs;
+import dev.cft.runtime.store.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Judges a candidate: it and the domain's production model are scored on the same sets in one run
+ * (the new version's val split, the golden sets {@code evals/<domain>/*.jsonl}, and the retention
+ * set: earlier versions' val splits), the gate decides, and the verdict is written beside the
+ * candidate as {@code evaluation.json}.
+ */
+@ApplicationScoped
+public class CandidateEvaluator {
+  static final String GATE_FILE = "gate.json";
+  private static final Logger LOG = Logger.getLogger(CandidateEvaluator.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BATCH = 16;
+
+  private final ObjectStore store;
+  private final GateConfig config;
+
+  public CandidateEvaluator(ObjectStore store, GateConfig config) {
+    this.store = store;
+    this.config = config;
+  }
+
+  public EvaluationCompleted evaluate(CandidateReady candidate) {
+    String domain = candidate.domain();
+    String evaluationKey = candidate.modelPrefix() + ModelKeys.EVALUATION;
+    var done = store.readIfExists(Buckets.MODELS, evaluationKey);
+    if (done.isPresent()) {
+      return event(candidate, readJson(done.get()), evaluationKey); // a redelivery: same verdict
+    }
+    Path work = null;
+    try {
+      work = WorkDirs.create("cft-eval-");
+      Map<String, List<Example>> sets = sets(candidate, work.resolve("sets"));
+      Gate gate = gate(domain);
+      String production = productionVersion(domain, candidate.modelVersion());
+      Map<String, Metrics> candidateMetrics =
+          score(candidate.modelPrefix(), sets, work.resolve("candidate"));
+      Map<String, Metrics> productionMetrics =
+          production == null
+              ? null
+              : score(ModelKeys.version(domain, production), sets, work.resolve("production"));
+      Gate.Verdict verdict = gate.judge(candidateMetrics, productionMetrics);
+      ObjectNode evaluation = JSON.createObjectNode();
+      evaluation.put("domain", domain).put("modelVersion", candidate.modelVersion());
+      evaluation.put("productionVersion", production).put("evaluatedAt", Instant.now().toString());
+      evaluation.put("correlationId", candidate.correlationId());
+      evaluation.put("passed", verdict.passed());
+      evaluation.set("reasons", JSON.valueToTree(verdict.reasons()));
+      evaluation.set("gate", JSON.valueToTree(gate));
+      ObjectNode sizes = evaluation.putObject("sets");
+      sets.forEach((name, examples) -> sizes.put(name, examples.size()));
+      evaluation.set("candidate", JSON.valueToTree(asMaps(candidateMetrics)));
+      evaluation.set(
+          "production",
+          productionMetrics == null ? null : JSON.valueToTree(asMaps(productionMetrics)));
+      store.write(
+          Buckets.MODELS,
+          evaluationKey,
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation),
+          "application/json");
+      LOG.infof(
+          "%s %s vs %s: %s %s",
+          domain,
+          candidate.modelVersion(),
+          production,
+          verdict.passed() ? "PASSED" : "REJECTED",
+          verdict.reasons());
+      return event(candidate, evaluation, evaluationKey);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot evaluate " + domain + " " + candidate.modelVersion(), e);
+    } finally {
+      WorkDirs.delete(work);
+    }
+  }
+
+  /** The sets both models are scored on; empty ones are left out. */
+  private Map<String, List<Example>> sets(CandidateReady candidate, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    String domain = candidate.domain();
+    Map<String, List<Example>> sets = new LinkedHashMap<>();
+    sets.put(Gate.VAL, read(Buckets.DATASETS, valKey(domain, candidate.datasetVersion()), dir));
+    List<Example> retention = new ArrayList<>();
+    for (int v = 1; v < candidate.datasetVersion(); v++) {
+      if (store.exists(Buckets.DATASETS, valKey(domain, v))) {
+        retention.addAll(read(Buckets.DATASETS, valKey(domain, v), dir));
+      }
+    }
+    List<Example> golden = new ArrayList<>();
+    for (ObjectStore.Entry entry : store.list(Buckets.EVALS, domain + "/")) {
+      if (!entry.key().endsWith("/" + GATE_FILE)) {
+        golden.addAll(read(Buckets.EVALS, entry.key(), dir));
+      }
+    }
+    sets.put(Gate.RETENTION, retention);
+    sets.put(Gate.GOLDEN, golden);
+    sets.values().removeIf(List::isEmpty);
+    return sets;
+  }
+
+  private static String valKey(String domain, int version) {
+    return domain + "/v" + version + "/" + DatasetReady.VAL_FILE;
+  }
+
+  private List<Example> read(String bucket, String key, Path dir) throws IOException {
+    Path file = dir.resolve(key.replace('/', '_'));
+    try (InputStream in = store.open(bucket, key)) {
+      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return DataFiles.read(file);
+  }
+
+  private Gate gate(String domain) {
+    Gate gate = Gate.of(config);
+    var overrides = store.readIfExists(Buckets.EVALS, domain + "/" + GATE_FILE);
+    return overrides.isPresent() ? gate.with(readJson(overrides.get())) : gate;
+  }
+
+  private String productionVersion(String domain, String candidateVersion) {
+    var alias = store.readIfExists(Buckets.MODELS, ModelKeys.alias(domain, ModelKeys.PRODUCTION));
+    if (alias.isEmpty()) {
+      return null;
+    }
+    String version = readJson(alias.get()).path("version").asText(null);
+    return candidateVersion.equals(version) ? null : version;
+  }
+
+  private Map<String, Metrics> score(String prefix, Map<String, List<Example>> sets, Path dir)
+      throws IOException {
+    if (store.downloadDirectory(Buckets.MODELS, prefix, dir) == 0) {
+      throw new IllegalStateException("no model at s3://" + Buckets.MODELS + "/" + prefix);
+    }
+    Map<String, Metrics> metrics = new LinkedHashMap<>();
+    try (NDManager manager = NDManager.newBaseManager();
+        Gpt model = Checkpoint.load(dir, manager);
+        TextTokenizer tokenizer = TextTokenizer.load(dir)) {
+      Evaluator evaluator = new Evaluator(model, tokenizer, BATCH);
+      for (Map.Entry<String, List<Example>> set : sets.entrySet()) {
+        Metrics tokens = evaluator.tokenMetrics(set.getValue());
+        List<Example> sample =
+            set.getValue().subList(0, Math.min(set.getValue().size(), config.exactMatchExamples()));
+        Double exact =
+            sample.isEmpty() ? null : evaluator.exactMatch(sample, config.exactMatchMaxTokens());
+        metrics.put(
+            set.getKey(),
+            new Metrics(
+                tokens.loss(),
+                tokens.perplexity(),
+                tokens.tokenAccuracy(),
+                exact,
+                tokens.tokens(),
+                tokens.examples()));
+      }
+    }
+    return metrics;
+  }
+
+  private static Map<String, Map<String, Object>> asMaps(Map<String, Metrics> metrics) {
+    Map<String, Map<String, Object>> maps = new LinkedHashMap<>();
+    metrics.forEach((set, m) -> maps.put(set, m.asMap()));
+    return maps;
+  }
+
+  /** {@code val.loss}, {@code golden.exact_match}, ...: the event's flat metric maps. */
+  private static Map<String, Double> flat(JsonNode sets) {
+    if (sets == null || sets.isNull()) {
+      return null;
+    }
+    Map<String, Double> flat = new TreeMap<>();
+    sets.fields()
+        .forEachRemaining(
+            set ->
+                set.getValue()
+                    .fields()
+                    .forEachRemaining(
+                        m -> {
+                          if (m.getValue().isNumber() && Double.isFinite(m.getValue().asDouble())) {
+                            flat.put(set.getKey() + "." + m.getKey(), m.getValue().asDouble());
+                          }
+                        }));
+    return flat;
+  }
+
+  private static EvaluationCompleted event(
+      CandidateReady candidate, JsonNode evaluation, String key) {
+    List<String> reasons = new ArrayList<>();
+    evaluation.path("reasons").forEach(r -> reasons.add(r.asText()));
+    return new EvaluationCompleted(
+        EventIds.deterministic("EvaluationCompleted", candidate.domain(), candidate.modelVersion()),
+        candidate.correlationId(),
+        candidate.domain(),
+        Instant.now(),
+        candidate.modelVersion(),
+        evaluation.path("productionVersion").asText(null),
+        evaluation.path("passed").asBoolean(),
+        reasons,
+        flat(evaluation.get("candidate")),
+        flat(evaluation.get("production")),
+        candidate.modelBucket(),
+        candidate.modelPrefix(),
+        key);
+  }
+
+  private static JsonNode readJson(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

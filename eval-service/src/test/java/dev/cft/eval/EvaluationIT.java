@@ -1,0 +1,172 @@
+package dev.cft.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.events.CandidateReady;
+import dev.cft.events.EvaluationCompleted;
+import dev.cft.events.EventIds;
+import dev.cft.events.ModelKeys;
+import dev.cft.events.Topics;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.GptConfig;
+import dev.cft.lm.data.Example;
+import dev.cft.lm.io.Checkpoint;
+import dev.cft.lm.tokenizer.ByteTokenizer;
+import dev.cft.lm.train.FineTuner;
+import dev.cft.lm.train.TrainingRequest;
+import dev.cft.runtime.store.ObjectStore;
+import dev.cft.stack.test.LocalStackResource;
+import dev.cft.stack.test.TestEvents;
+import dev.cft.stack.test.TopicWatcher;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real models (trained here with the model core) in the real store, candidates announced on the
+ * real broker: the first is judged on its own, a better one passes against production, a degraded
+ * one is rejected with reasons.
+ */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class EvaluationIT {
+  static final Duration WAIT = Duration.ofMinutes(2);
+
+  @Inject ObjectStore store;
+  @TempDir Path tmp;
+
+  static List<Example> exampleList(int from, int to) {
+    return IntStream.range(from, to)
+        .mapToObj(i -> Example.completion("ticket " + i + ": ", i % 2 == 0 ? "billing" : "login"))
+        .toList();
+  }
+
+  /** A tiny model trained {@code steps} steps (0: freshly initialised), registered as a version. */
+  void register(String domain, String version, int steps) throws Exception {
+    Path dir = tmp.resolve(version);
+    try (NDManager manager = NDManager.newBaseManager();
+        Gpt model = Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, 1);
+        ByteTokenizer tokenizer = new ByteTokenizer()) {
+      if (steps > 0) {
+        new FineTuner(model, tokenizer)
+            .train(
+                TrainingRequest.builder(exampleList(0, 60), 64)
+                    .epochs(50)
+                    .maxSteps(steps)
+                    .batch(8, 1)
+                    .learningRate(1e-3, 0.05, 0.1)
+                    .seed(3)
+                    .build());
+      }
+      Checkpoint.save(model, tokenizer, dir);
+    }
+    store.uploadDirectory(dir, "models", ModelKeys.version(domain, version));
+  }
+
+  static void publish(CandidateReady event) throws Exception {
+    TestEvents.publish(Topics.CANDIDATES_READY, event.domain(), event);
+  }
+
+  static CandidateReady candidate(String domain, String version, int datasetVersion) {
+    return new CandidateReady(
+        EventIds.random(),
+        "corr-" + domain,
+        domain,
+        Instant.now(),
+        "job-" + version,
+        version,
+        "models",
+        ModelKeys.version(domain, version),
+        datasetVersion,
+        null);
+  }
+
+  @Test
+  void firstCandidateAloneThenABetterOnePassesAndADegradedOneIsRejected() throws Exception {
+    String domain = "eval-" + UUID.randomUUID().toString().substring(0, 8);
+    store.writeString(
+        "datasets",
+        domain + "/v1/val.jsonl",
+        TestEvents.ticketLines(0, 12),
+        "application/x-ndjson");
+    store.writeString(
+        "datasets",
+        domain + "/v2/val.jsonl",
+        TestEvents.ticketLines(12, 24),
+        "application/x-ndjson");
+    store.writeString(
+        "evals", domain + "/golden.jsonl", TestEvents.ticketLines(24, 30), "application/x-ndjson");
+    register(domain, "v1", 15);
+    register(domain, "v2", 120);
+    register(domain, "v3", 0);
+
+    try (TopicWatcher verdicts = new TopicWatcher(Topics.EVALUATIONS_COMPLETED)) {
+      publish(candidate(domain, "v1", 1));
+      EvaluationCompleted first =
+          verdicts.await(EvaluationCompleted.class, e -> e.domain().equals(domain), WAIT);
+      assertTrue(first.passed(), first.reasons().toString());
+      assertNull(first.productionVersion());
+      assertNull(first.productionMetrics());
+      assertTrue(first.candidateMetrics().containsKey("val.loss"));
+      assertTrue(first.candidateMetrics().containsKey("golden.exact_match"));
+
+      store.writeString(
+          "models",
+          ModelKeys.alias(domain, ModelKeys.PRODUCTION),
+          "{\"version\":\"v1\"}",
+          "application/json");
+      publish(candidate(domain, "v2", 2));
+      publish(candidate(domain, "v3", 2));
+      EvaluationCompleted better =
+          verdicts.await(
+              EvaluationCompleted.class,
+              e -> e.domain().equals(domain) && e.modelVersion().equals("v2"),
+              WAIT);
+      EvaluationCompleted worse =
+          verdicts.await(
+              EvaluationCompleted.class,
+              e -> e.domain().equals(domain) && e.modelVersion().equals("v3"),
+              WAIT);
+
+      assertEquals("v1", better.productionVersion());
+      assertTrue(better.passed(), better.reasons().toString());
+      assertTrue(
+          better.candidateMetrics().get("val.loss") < better.productionMetrics().get("val.loss"));
+      assertTrue(
+          better.candidateMetrics().containsKey("retention.loss"),
+          "v1's val split is the retention set");
+
+      assertFalse(worse.passed());
+      assertTrue(worse.reasons().get(0).startsWith("val loss"), worse.reasons().toString());
+      assertTrue(
+          worse.reasons().get(0).contains("must improve by at least 1.00 %"),
+          worse.reasons().get(0));
+
+      JsonNode evaluation =
+          new ObjectMapper().readTree(store.read("models", worse.evaluationKey()));
+      assertFalse(evaluation.path("passed").asBoolean());
+      assertEquals("v1", evaluation.path("productionVersion").asText());
+      assertEquals(
+          worse.candidateMetrics().get("val.loss"),
+          evaluation.path("candidate").path("val").path("loss").asDouble(),
+          1e-9);
+      assertEquals(12, evaluation.path("sets").path("val").asInt());
+      assertEquals(12, evaluation.path("sets").path("retention").asInt());
+      assertEquals(6, evaluation.path("sets").path("golden").asInt());
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cft.stack.test;
+
+import dev.cft.events.EventJson;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What service tests send and store: events on the real broker, small labelled data. */
+public final class TestEvents {
+  private TestEvents() {}
+
+  /**
+   * Publishes {@code event} as the contract's JSON on {@code topic}, keyed, and waits for the ack.
+   */
+  public static void publish(String topic, String key, Object event) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.get().kafkaBootstrap());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key, EventJson.toBytes(event))).get();
+    }
+  }
+
+  /** JSONL prompt/completion lines {@code ticket <i>: } → billing (even) or login (odd). */
+  public static String ticketLines(int from, int to) {
+    return IntStream.range(from, to)
+            .mapToObj(
+                i ->
+                    "{\"prompt\":\"ticket "
+                        + i
+                        + ": \",\"completion\":\""
+                        + (i % 2 == 0 ? "billing" : "login")
+                        + "\"}")
+            .collect(Collectors.joining("\n"))
+        + "\n";
+  }
+}
