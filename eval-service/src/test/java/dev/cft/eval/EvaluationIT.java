@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.CandidateReady;
@@ -13,13 +12,7 @@ import dev.cft.events.EvaluationCompleted;
 import dev.cft.events.EventIds;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.Topics;
-import dev.cft.lm.Gpt;
-import dev.cft.lm.GptConfig;
-import dev.cft.lm.data.Example;
-import dev.cft.lm.io.Checkpoint;
-import dev.cft.lm.tokenizer.ByteTokenizer;
-import dev.cft.lm.train.FineTuner;
-import dev.cft.lm.train.TrainingRequest;
+import dev.cft.lm.TestModels;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.TestEvents;
@@ -30,9 +23,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,31 +40,10 @@ class EvaluationIT {
   @Inject ObjectStore store;
   @TempDir Path tmp;
 
-  static List<Example> exampleList(int from, int to) {
-    return IntStream.range(from, to)
-        .mapToObj(i -> Example.completion("ticket " + i + ": ", i % 2 == 0 ? "billing" : "login"))
-        .toList();
-  }
-
   /** A tiny model trained {@code steps} steps (0: freshly initialised), registered as a version. */
   void register(String domain, String version, int steps) throws Exception {
     Path dir = tmp.resolve(version);
-    try (NDManager manager = NDManager.newBaseManager();
-        Gpt model = Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, 1);
-        ByteTokenizer tokenizer = new ByteTokenizer()) {
-      if (steps > 0) {
-        new FineTuner(model, tokenizer)
-            .train(
-                TrainingRequest.builder(exampleList(0, 60), 64)
-                    .epochs(50)
-                    .maxSteps(steps)
-                    .batch(8, 1)
-                    .learningRate(1e-3, 0.05, 0.1)
-                    .seed(3)
-                    .build());
-      }
-      Checkpoint.save(model, tokenizer, dir);
-    }
+    TestModels.saveTrained(dir, steps);
     store.uploadDirectory(dir, "models", ModelKeys.version(domain, version));
   }
 

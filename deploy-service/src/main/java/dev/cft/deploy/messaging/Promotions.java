@@ -1,0 +1,122 @@
+package dev.cft.deploy.messaging;
+
+import dev.cft.deploy.registry.ModelRegistry;
+import dev.cft.deploy.serving.ServedModels;
+import dev.cft.events.Buckets;
+import dev.cft.events.EvaluationCompleted;
+import dev.cft.events.EventIds;
+import dev.cft.events.ModelKeys;
+import dev.cft.events.ModelPromoted;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Acts on verdicts: a candidate that passed is loaded (so a broken model never reaches production),
+ * made production, swapped in, and announced on {@code models.promoted}; one that failed stays a
+ * rejected candidate (its evaluation.json says why) and production does not move. Every instance
+ * also follows {@code models.promoted}, so all replicas serve the same version.
+ */
+@ApplicationScoped
+public class Promotions {
+  public static final String EVALUATIONS = "evaluations-completed";
+  public static final String PROMOTED_OUT = "models-promoted-out";
+  public static final String PROMOTED_IN = "models-promoted";
+  private static final Logger LOG = Logger.getLogger(Promotions.class);
+
+  private final ModelRegistry registry;
+  private final ServedModels served;
+  private final MutinyEmitter<ModelPromoted> promoted;
+
+  public Promotions(
+      ModelRegistry registry,
+      ServedModels served,
+      @Channel(PROMOTED_OUT) MutinyEmitter<ModelPromoted> promoted) {
+    this.registry = registry;
+    this.served = served;
+    this.promoted = promoted;
+  }
+
+  @Incoming(EVALUATIONS)
+  @Blocking // ordered: one domain's verdicts in order
+  public void onVerdict(ConsumerRecord<String, EvaluationCompleted> record) {
+    EvaluationCompleted verdict = record.value();
+    if (verdict == null) {
+      throw new IllegalArgumentException(
+          "unreadable evaluations.completed record at "
+              + record.partition()
+              + "@"
+              + record.offset());
+    }
+    if (!verdict.passed()) {
+      LOG.infof(
+          "%s %s rejected, production stays %s: %s",
+          verdict.domain(), verdict.modelVersion(), verdict.productionVersion(), verdict.reasons());
+      return;
+    }
+    served.serve(verdict.domain(), verdict.modelVersion());
+    ModelRegistry.Move move =
+        registry.promote(
+            verdict.domain(),
+            verdict.modelVersion(),
+            String.join("; ", verdict.reasons()),
+            verdict.correlationId());
+    if (move.action().equals("UNCHANGED")) {
+      return; // a redelivered verdict
+    }
+    announce(verdict.correlationId(), move, ModelPromoted.Action.PROMOTED, "passed the gate");
+  }
+
+  /** Moves production back to the previous version and serves it. */
+  public ModelRegistry.Move rollback(String domain) {
+    String back =
+        registry
+            .previous(domain)
+            .orElseThrow(
+                () -> new IllegalStateException(domain + " has no previous model to roll back to"));
+    served.serve(domain, back);
+    ModelRegistry.Move move = registry.rollback(domain, "rollback requested");
+    announce(EventIds.random(), move, ModelPromoted.Action.ROLLED_BACK, "rollback requested");
+    return move;
+  }
+
+  @Incoming(PROMOTED_IN)
+  @Blocking
+  public void onPromoted(ModelPromoted event) {
+    if (event != null) {
+      served.serve(event.domain(), event.modelVersion());
+    }
+  }
+
+  private void announce(
+      String correlationId, ModelRegistry.Move move, ModelPromoted.Action action, String reason) {
+    ModelPromoted event =
+        new ModelPromoted(
+            EventIds.deterministic(
+                "ModelPromoted",
+                move.domain(),
+                move.to(),
+                move.from(),
+                Instant.now().toEpochMilli()),
+            correlationId,
+            move.domain(),
+            Instant.now(),
+            move.to(),
+            move.from(),
+            action,
+            Buckets.MODELS,
+            ModelKeys.version(move.domain(), move.to()),
+            reason);
+    promoted.sendMessageAndAwait(
+        Message.of(event)
+            .addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(move.domain()).build()));
+  }
+}

@@ -1,0 +1,197 @@
+package dev.cft.deploy.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cft.deploy.serving.ServedModels;
+import dev.cft.lm.data.ChatTemplate;
+import dev.cft.lm.generate.GenerationRequest;
+import dev.cft.lm.generate.GenerationResult;
+import dev.cft.lm.generate.Generator;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * OpenAI-compatible serving: {@code /v1/models}, {@code /v1/completions} and {@code
+ * /v1/chat/completions}, with server-sent events when {@code stream} is true. The {@code model} is
+ * the domain; it is answered by the domain's production version.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class OpenAiResource {
+  static final int DEFAULT_COMPLETION_TOKENS = 16;
+  static final int DEFAULT_CHAT_TOKENS = 256;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ServedModels models;
+
+  public OpenAiResource(ServedModels models) {
+    this.models = models;
+  }
+
+  @GET
+  @Path("/models")
+  public ObjectNode list() {
+    ObjectNode root = JSON.createObjectNode().put("object", "list");
+    ArrayNode data = root.putArray("data");
+    models
+        .versions()
+        .forEach(
+            (domain, version) ->
+                data.addObject()
+                    .put("id", domain)
+                    .put("object", "model")
+                    .put("created", 0)
+                    .put("owned_by", "cft:" + version));
+    return root;
+  }
+
+  @POST
+  @Path("/completions")
+  @Blocking
+  public Response completions(JsonNode body) {
+    String model = OpenAiRequests.model(body);
+    GenerationRequest request =
+        OpenAiRequests.generation(
+            body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
+    return answer(model, request, OpenAiRequests.stream(body), false);
+  }
+
+  @POST
+  @Path("/chat/completions")
+  @Blocking
+  public Response chat(JsonNode body) {
+    String model = OpenAiRequests.model(body);
+    GenerationRequest request =
+        OpenAiRequests.generation(
+            body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END);
+    return answer(model, request, OpenAiRequests.stream(body), true);
+  }
+
+  private Response answer(String model, GenerationRequest request, boolean stream, boolean chat) {
+    ServedModels.Lease lease =
+        models.lease(model).orElseThrow(() -> OpenAiError.modelNotFound(model));
+    String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+    long created = Instant.now().getEpochSecond();
+    if (!stream) {
+      try (lease) {
+        GenerationResult result = generate(lease, request, text -> {});
+        ObjectNode reply = envelope(id, created, model, chat, false);
+        ObjectNode choice = reply.putArray("choices").addObject().put("index", 0);
+        if (chat) {
+          choice.putObject("message").put("role", "assistant").put("content", result.text());
+        } else {
+          choice.put("text", result.text());
+        }
+        choice.putNull("logprobs").put("finish_reason", result.finishReason());
+        usage(reply, result);
+        return Response.ok(reply).build();
+      }
+    }
+    StreamingOutput events =
+        out -> {
+          try (lease) {
+            if (chat) {
+              ObjectNode first = chunk(id, created, model, true);
+              choice(first).putObject("delta").put("role", "assistant").put("content", "");
+              send(out, first);
+            }
+            GenerationResult result =
+                generate(
+                    lease,
+                    request,
+                    piece -> {
+                      ObjectNode chunk = chunk(id, created, model, chat);
+                      ObjectNode choice = choice(chunk);
+                      if (chat) {
+                        choice.putObject("delta").put("content", piece);
+                      } else {
+                        choice.put("text", piece);
+                      }
+                      send(out, chunk);
+                    });
+            ObjectNode last = chunk(id, created, model, chat);
+            ObjectNode choice = choice(last);
+            if (chat) {
+              choice.putObject("delta");
+            } else {
+              choice.put("text", "");
+            }
+            choice.put("finish_reason", result.finishReason());
+            usage(last, result);
+            send(out, last);
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+          } catch (IllegalArgumentException e) {
+            ObjectNode error = OpenAiError.body(JSON, 400, e.getMessage(), null, null);
+            out.write(("data: " + error + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+          }
+        };
+    return Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache").build();
+  }
+
+  private static GenerationResult generate(
+      ServedModels.Lease lease, GenerationRequest request, Consumer<String> onText) {
+    try {
+      return new Generator(lease.served().model(), lease.served().tokenizer())
+          .generate(request, onText);
+    } catch (IllegalArgumentException e) {
+      throw OpenAiError.invalid(null, e.getMessage()); // e.g. a prompt longer than the context
+    }
+  }
+
+  private static ObjectNode envelope(
+      String id, long created, String model, boolean chat, boolean chunk) {
+    ObjectNode node = JSON.createObjectNode().put("id", id);
+    node.put(
+        "object", chat ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion");
+    return node.put("created", created).put("model", model);
+  }
+
+  private static ObjectNode chunk(String id, long created, String model, boolean chat) {
+    ObjectNode node = envelope(id, created, model, chat, true);
+    ObjectNode choice = node.putArray("choices").addObject().put("index", 0);
+    choice.putNull("logprobs");
+    choice.putNull("finish_reason");
+    return node;
+  }
+
+  private static ObjectNode choice(ObjectNode chunk) {
+    return (ObjectNode) chunk.get("choices").get(0);
+  }
+
+  private static void usage(ObjectNode reply, GenerationResult result) {
+    int completion = result.tokens().length;
+    reply
+        .putObject("usage")
+        .put("prompt_tokens", result.promptTokens())
+        .put("completion_tokens", completion)
+        .put("total_tokens", result.promptTokens() + completion);
+  }
+
+  private static void send(OutputStream out, JsonNode event) {
+    try {
+      out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the client went away", e);
+    }
+  }
+}

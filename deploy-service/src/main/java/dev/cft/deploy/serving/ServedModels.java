@@ -1,0 +1,173 @@
+package dev.cft.deploy.serving;
+
+import ai.djl.ndarray.NDManager;
+import dev.cft.deploy.registry.ModelRegistry;
+import dev.cft.events.Buckets;
+import dev.cft.events.ModelKeys;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.io.Checkpoint;
+import dev.cft.lm.tokenizer.TextTokenizer;
+import dev.cft.runtime.io.WorkDirs;
+import dev.cft.runtime.store.ObjectStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The production model of each domain, loaded and ready. A promotion loads the new version beside
+ * the old one and then swaps the reference: requests already running finish on the old model, which
+ * is closed when the last of them lets go; no request fails or waits for the load.
+ */
+@ApplicationScoped
+public class ServedModels {
+  private static final Logger LOG = Logger.getLogger(ServedModels.class);
+
+  /** One loaded version; counted while requests use it. */
+  public static final class Served {
+    final String domain;
+    final String version;
+    final Gpt model;
+    final TextTokenizer tokenizer;
+    final NDManager manager;
+    final AtomicInteger users = new AtomicInteger();
+    final AtomicBoolean retired = new AtomicBoolean();
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    Served(String domain, String version, Gpt model, TextTokenizer tokenizer, NDManager manager) {
+      this.domain = domain;
+      this.version = version;
+      this.model = model;
+      this.tokenizer = tokenizer;
+      this.manager = manager;
+    }
+
+    public String version() {
+      return version;
+    }
+
+    public Gpt model() {
+      return model;
+    }
+
+    public TextTokenizer tokenizer() {
+      return tokenizer;
+    }
+
+    void closeIfUnused() {
+      if (retired.get() && users.get() == 0 && closed.compareAndSet(false, true)) {
+        tokenizer.close();
+        model.close();
+        manager.close();
+        LOG.infof("%s %s unloaded", domain, version);
+      }
+    }
+  }
+
+  /** A request's hold on a model: the model stays loaded until it is closed. */
+  public record Lease(Served served) implements AutoCloseable {
+    @Override
+    public void close() {
+      served.users.decrementAndGet();
+      served.closeIfUnused();
+    }
+  }
+
+  private final ObjectStore store;
+  private final ModelRegistry registry;
+  private final Map<String, Served> byDomain = new ConcurrentHashMap<>();
+
+  public ServedModels(ObjectStore store, ModelRegistry registry) {
+    this.store = store;
+    this.registry = registry;
+  }
+
+  void start(@Observes StartupEvent event) {
+    for (String domain : registry.servedDomains()) {
+      try {
+        registry.production(domain).ifPresent(v -> serve(domain, v));
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "cannot load the production model of %s", domain);
+      }
+    }
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    byDomain
+        .values()
+        .forEach(
+            s -> {
+              s.retired.set(true);
+              s.closeIfUnused();
+            });
+  }
+
+  /** Loads {@code version} of {@code domain} and makes it the one served (no-op if it is). */
+  public synchronized void serve(String domain, String version) {
+    Served current = byDomain.get(domain);
+    if (current != null && current.version.equals(version)) {
+      return;
+    }
+    Served fresh = load(domain, version);
+    Served old = byDomain.put(domain, fresh);
+    LOG.infof("%s: serving %s%s", domain, version, old == null ? "" : " (was " + old.version + ")");
+    if (old != null) {
+      old.retired.set(true);
+      old.closeIfUnused();
+    }
+  }
+
+  /** A hold on the domain's served model, or empty when the domain serves none. */
+  public Optional<Lease> lease(String domain) {
+    while (true) {
+      Served served = byDomain.get(domain);
+      if (served == null) {
+        return Optional.empty();
+      }
+      served.users.incrementAndGet();
+      if (!served.retired.get()) {
+        return Optional.of(new Lease(served));
+      }
+      // Swapped out between the lookup and the count: let go and take the new one.
+      served.users.decrementAndGet();
+      served.closeIfUnused();
+    }
+  }
+
+  public Map<String, String> versions() {
+    Map<String, String> versions = new java.util.TreeMap<>();
+    byDomain.forEach((d, s) -> versions.put(d, s.version));
+    return versions;
+  }
+
+  private Served load(String domain, String version) {
+    Path dir = null;
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      dir = WorkDirs.create("cft-serve-");
+      String prefix = ModelKeys.version(domain, version);
+      if (store.downloadDirectory(Buckets.MODELS, prefix, dir) == 0) {
+        throw new IllegalStateException("no model at s3://" + Buckets.MODELS + "/" + prefix);
+      }
+      Gpt model = Checkpoint.load(dir, manager);
+      return new Served(domain, version, model, TextTokenizer.load(dir), manager);
+    } catch (IOException e) {
+      manager.close();
+      throw new UncheckedIOException("cannot load " + domain + " " + version, e);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    } finally {
+      WorkDirs.delete(dir);
+    }
+  }
+}
