@@ -56,7 +56,9 @@ public record Gate(
     List<String> passes = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     Metrics val = candidate.get(VAL);
-    if (maxValLoss != null) {
+    if (val == null) {
+      failures.add("the new version has no val examples: nothing to judge the candidate on");
+    } else if (maxValLoss != null) {
       check(
           val.loss() <= maxValLoss,
           String.format(

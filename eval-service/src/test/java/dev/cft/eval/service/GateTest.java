@@ -70,4 +70,11 @@ class GateTest {
     assertEquals(0.02, strict.maxRetentionLossIncrease());
     assertFalse(strict.judge(Map.of("val", loss(1.8)), Map.of("val", loss(2.0))).passed());
   }
+
+  @Test
+  void aCandidateWithoutValExamplesIsNotPromoted() {
+    Gate.Verdict v = DEFAULT.judge(Map.of("golden", loss(1.0)), null);
+    assertFalse(v.passed());
+    assertTrue(v.reasons().get(0).contains("no val examples"), v.reasons().toString());
+  }
 }

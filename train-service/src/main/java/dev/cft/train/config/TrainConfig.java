@@ -19,6 +19,14 @@ public interface TrainConfig {
   @WithDefault("0")
   int epochs();
 
+  /**
+   * With auto epochs, a model trained from scratch (the {@code tiny} base) gets at least this many
+   * steps: OpenAI's epoch rule assumes a pretrained base, and a random model learns nothing in a
+   * dozen steps.
+   */
+  @WithDefault("300")
+  int minStepsFromScratch();
+
   /** Caps the steps of a job (0: no cap), e.g. for demos and tests. */
   @WithDefault("0")
   long maxSteps();

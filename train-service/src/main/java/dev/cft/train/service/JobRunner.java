@@ -76,7 +76,7 @@ public class JobRunner {
   }
 
   /** A fine-tuning run's starting point: a checkpoint directory, or null for a fresh tiny model. */
-  private record Start(String name, Path dir, String parentVersion) {}
+  record Start(String name, Path dir, String parentVersion) {}
 
   /**
    * Runs an owned job to its end: from its last checkpoint when it has one (a job taken over from a
@@ -116,7 +116,14 @@ public class JobRunner {
         store.downloadDirectory(Buckets.CHECKPOINTS, record.checkpointKey(), resume);
       }
       Path out = work.resolve("model");
-      TrainingRequest request = request(train, val, settings, work.resolve("checkpoints"), resume);
+      TrainingRequest request =
+          request(
+              train,
+              val,
+              settings,
+              epochs(train, settings, start),
+              work.resolve("checkpoints"),
+              resume);
       TrainingResult result;
       try (NDManager manager = NDManager.newBaseManager();
           Gpt model = model(start, settings, manager);
@@ -243,11 +250,16 @@ public class JobRunner {
   }
 
   private static TrainingRequest request(
-      List<Example> train, List<Example> val, JobSettings settings, Path checkpoints, Path resume) {
+      List<Example> train,
+      List<Example> val,
+      JobSettings settings,
+      int epochs,
+      Path checkpoints,
+      Path resume) {
     TrainingRequest.Builder builder =
         TrainingRequest.builder(train, settings.contextLength())
             .validation(val)
-            .epochs(settings.epochs() > 0 ? settings.epochs() : autoEpochs(train.size()))
+            .epochs(epochs)
             .maxSteps(settings.maxSteps())
             .batch(settings.batchSize(), 1)
             .learningRate(settings.learningRate(), 0.05, 0.1)
@@ -256,6 +268,35 @@ public class JobRunner {
             .validateEvery(0, 0)
             .checkpoints(settings.checkpointEvery(), checkpoints);
     return resume == null ? builder.build() : builder.resumeFrom(resume).build();
+  }
+
+  /**
+   * The configured epochs, else OpenAI's rule; from scratch at least enough epochs for {@code
+   * minStepsFromScratch} steps (estimated from the data's bytes, which the byte tokenizer of the
+   * from-scratch model counts exactly, over packed sequences of the context length).
+   */
+  static int epochs(List<Example> train, JobSettings settings, Start start) {
+    if (settings.epochs() > 0) {
+      return settings.epochs();
+    }
+    int epochs = autoEpochs(train.size());
+    if (start.dir() == null && settings.minStepsFromScratch() > 0) {
+      long bytes = 0;
+      for (Example example : train) {
+        for (Example.Segment segment : example.segments()) {
+          bytes += segment.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+        }
+      }
+      long sequences =
+          Math.max(1, (bytes + settings.contextLength() - 1) / settings.contextLength());
+      long stepsPerEpoch =
+          Math.max(1, (sequences + settings.batchSize() - 1) / settings.batchSize());
+      epochs =
+          (int)
+              Math.max(
+                  epochs, (settings.minStepsFromScratch() + stepsPerEpoch - 1) / stepsPerEpoch);
+    }
+    return epochs;
   }
 
   /**

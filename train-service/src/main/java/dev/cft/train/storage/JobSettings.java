@@ -15,7 +15,8 @@ public record JobSettings(
     double dropout,
     int checkpointEvery,
     double replayRatio,
-    long seed) {
+    long seed,
+    int minStepsFromScratch) {
 
   public static JobSettings of(TrainConfig config) {
     return new JobSettings(
@@ -28,6 +29,7 @@ public record JobSettings(
         config.dropout(),
         config.checkpointEvery(),
         config.replayRatio(),
-        config.seed());
+        config.seed(),
+        config.minStepsFromScratch());
   }
 }

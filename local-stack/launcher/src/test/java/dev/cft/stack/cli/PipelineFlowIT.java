@@ -1,0 +1,275 @@
+package dev.cft.stack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import dev.cft.stack.Ports;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline as a person uses it: {@code ./pipeline up} (Kafka, the S3 server and the four
+ * packaged services as processes), a file dropped into the ingest bucket, and nothing else: the
+ * promoted model answers the official OpenAI client, its lineage is in the registry; a bad file
+ * ends in quarantine, the same file twice makes no version, a degrading file is rejected by the
+ * gate and production stays.
+ */
+class PipelineFlowIT {
+  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
+  private static final Duration WAIT = Duration.ofMinutes(6);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DOMAIN = "support";
+  private static final String[][] ANSWERS = {
+    {"I forgot my password", "Use Forgot password on the sign-in page."},
+    {"I was charged twice", "Billing refunds the duplicate within 5 days."},
+    {"Where is my parcel", "Track it under Orders, then Shipping."},
+    {"The app crashes on start", "Update to the latest version and restart."},
+  };
+
+  private Path state;
+  private int deployPort;
+
+  @AfterEach
+  void down() {
+    run("down");
+  }
+
+  private int run(String command, String... extra) {
+    List<String> args =
+        new ArrayList<>(List.of(command, "--state-dir=" + state, "--project-dir=" + PROJECT));
+    args.addAll(List.of(extra));
+    StringWriter out = new StringWriter();
+    int code =
+        Pipeline.execute(
+            new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
+    System.out.println(out);
+    return code;
+  }
+
+  /** Support chats; {@code shift} answers each question with another topic's answer. */
+  static String chats(int from, int to, int shift) {
+    return IntStream.range(from, to)
+            .mapToObj(
+                i -> {
+                  String[] qa = ANSWERS[i % ANSWERS.length];
+                  String answer = ANSWERS[(i + shift) % ANSWERS.length][1];
+                  return "{\"messages\":[{\"role\":\"user\",\"content\":\"Ticket "
+                      + i
+                      + ": "
+                      + qa[0]
+                      + "\"},{\"role\":\"assistant\",\"content\":\""
+                      + answer
+                      + "\"}]}";
+                })
+            .collect(Collectors.joining("\n"))
+        + "\n";
+  }
+
+  @Test
+  void aDroppedFileEndsAsAServedModelWithLineageAndTheGateKeepsABadOneOut() throws Exception {
+    state =
+        Files.createTempDirectory(Files.createDirectories(Path.of("target", "flow-it")), "state");
+    List<String> ports = new ArrayList<>();
+    for (String option :
+        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
+      int port = Ports.free();
+      ports.add("--" + option + "-port=" + port);
+      if (option.equals("deploy")) {
+        deployPort = port;
+      }
+    }
+    assertEquals(0, run("up", ports.toArray(String[]::new)));
+    try (MinioClient s3 = StackSettings.load(state).s3Client()) {
+      put(s3, "ingest", DOMAIN + "/tickets.jsonl", chats(0, 80, 0));
+      JsonNode registry =
+          await(
+              "a production model for " + DOMAIN,
+              () -> registry(),
+              r -> r != null && "v1".equals(r.path("production").asText(null)));
+
+      OpenAIClient client =
+          OpenAIOkHttpClient.builder()
+              .baseUrl("http://127.0.0.1:" + deployPort + "/v1")
+              .apiKey("local")
+              .maxRetries(0)
+              .build();
+      ChatCompletionCreateParams chat =
+          ChatCompletionCreateParams.builder()
+              .model(DOMAIN)
+              .addUserMessage("Ticket 3: I forgot my password")
+              .maxCompletionTokens(40)
+              .temperature(0.0)
+              .build();
+      ChatCompletion answer = client.chat().completions().create(chat);
+      String content = answer.choices().get(0).message().content().orElse("");
+      assertFalse(content.isBlank(), "the promoted model answers");
+      String streamed;
+      try (StreamResponse<ChatCompletionChunk> stream =
+          client.chat().completions().createStreaming(chat)) {
+        streamed =
+            stream.stream()
+                .flatMap(c -> c.choices().stream())
+                .map(c -> c.delta().content().orElse(""))
+                .collect(Collectors.joining());
+      }
+      assertEquals(content, streamed);
+      Completion completion =
+          client
+              .completions()
+              .create(
+                  CompletionCreateParams.builder()
+                      .model(DOMAIN)
+                      .prompt("Ticket 9")
+                      .maxTokens(8)
+                      .temperature(0.0)
+                      .build());
+      assertEquals(1, completion.choices().size());
+
+      // Lineage: the object's notification id runs through dataset, candidate, verdict and
+      // promotion.
+      JsonNode manifest = JSON.readTree(get(s3, "datasets", DOMAIN + "/v1/manifest.json"));
+      String correlation = manifest.path("correlationId").asText();
+      JsonNode v1 = registry.path("versions").get(0);
+      assertEquals("v1", v1.path("version").asText());
+      assertEquals("production", v1.path("status").asText());
+      assertEquals(1, v1.path("datasetVersion").asInt());
+      assertEquals(correlation, v1.path("correlationId").asText());
+      assertTrue(v1.path("verdict").path("passed").asBoolean());
+      assertEquals(correlation, registry.path("history").get(0).path("correlationId").asText());
+
+      // A bad file: quarantined with line-level errors, no new version.
+      put(
+          s3,
+          "ingest",
+          DOMAIN + "/broken.jsonl",
+          chats(0, 2, 0) + "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
+      JsonNode errors =
+          JSON.readTree(
+              await(
+                  "quarantine errors",
+                  () -> tryGet(s3, "quarantine", DOMAIN + "/broken.jsonl.errors.json"),
+                  b -> b != null));
+      assertEquals(3, errors.path("errors").get(0).path("line").asInt());
+      // The same content again under another name: nothing new.
+      put(s3, "ingest", DOMAIN + "/tickets-copy.jsonl", chats(0, 80, 0));
+
+      // Answers swapped to the wrong topics: trained on, it forgets the right ones; the gate says
+      // no.
+      put(s3, "ingest", DOMAIN + "/wrong.jsonl", chats(0, 80, 1));
+      JsonNode rejected =
+          await(
+              "a verdict on v2",
+              () -> registry(),
+              r ->
+                  r != null
+                      && versionStatus(r, "v2") != null
+                      && !versionStatus(r, "v2").equals("candidate"));
+      assertEquals("rejected", versionStatus(rejected, "v2"), rejected.toString());
+      assertEquals("v1", rejected.path("production").asText(), "production does not change");
+      String reasons = rejected.path("versions").get(1).path("verdict").path("reasons").toString();
+      assertTrue(reasons.contains("retention loss"), reasons);
+      assertFalse(
+          exists(s3, "datasets", DOMAIN + "/v3/manifest.json"),
+          "the bad file and the copy made no version");
+    }
+  }
+
+  private static String versionStatus(JsonNode registry, String version) {
+    for (JsonNode v : registry.path("versions")) {
+      if (v.path("version").asText().equals(version)) {
+        return v.path("status").asText();
+      }
+    }
+    return null;
+  }
+
+  private JsonNode registry() throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + deployPort + "/models/" + DOMAIN))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+  }
+
+  interface Probe<T> {
+    T get() throws Exception;
+  }
+
+  private static <T> T await(String what, Probe<T> probe, Predicate<T> done) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      T value = probe.get();
+      if (done.test(value)) {
+        return value;
+      }
+      assertTrue(System.nanoTime() < deadline, "no " + what + " within " + WAIT);
+      Thread.sleep(500);
+    }
+  }
+
+  private static void put(MinioClient s3, String bucket, String key, String content)
+      throws Exception {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    s3.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                new ByteArrayInputStream(bytes), bytes.length, -1)
+            .build());
+  }
+
+  private static byte[] get(MinioClient s3, String bucket, String key) throws Exception {
+    try (var in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] tryGet(MinioClient s3, String bucket, String key) {
+    try {
+      return get(s3, bucket, key);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static boolean exists(MinioClient s3, String bucket, String key) {
+    try {
+      s3.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
