@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         "Runs the pipeline locally: a real Kafka broker, an S3 server and the four services.",
     subcommands = {
       UpCommand.class,
+      DemoCommand.class,
       DownCommand.class,
       StatusCommand.class,
       LogsCommand.class,

@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,14 +48,7 @@ class PipelineFlowIT {
   private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
   private static final Duration WAIT = Duration.ofMinutes(6);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DOMAIN = "support";
-  private static final String[][] ANSWERS = {
-    {"I forgot my password", "Use Forgot password on the sign-in page."},
-    {"I was charged twice", "Billing refunds the duplicate within 5 days."},
-    {"Where is my parcel", "Track it under Orders, then Shipping."},
-    {"The app crashes on start", "Update to the latest version and restart."},
-  };
-
+  private static final String DOMAIN = DemoData.DOMAIN;
   private Path state;
   private int deployPort;
 
@@ -77,25 +69,6 @@ class PipelineFlowIT {
     return code;
   }
 
-  /** Support chats; {@code shift} answers each question with another topic's answer. */
-  static String chats(int from, int to, int shift) {
-    return IntStream.range(from, to)
-            .mapToObj(
-                i -> {
-                  String[] qa = ANSWERS[i % ANSWERS.length];
-                  String answer = ANSWERS[(i + shift) % ANSWERS.length][1];
-                  return "{\"messages\":[{\"role\":\"user\",\"content\":\"Ticket "
-                      + i
-                      + ": "
-                      + qa[0]
-                      + "\"},{\"role\":\"assistant\",\"content\":\""
-                      + answer
-                      + "\"}]}";
-                })
-            .collect(Collectors.joining("\n"))
-        + "\n";
-  }
-
   @Test
   void aDroppedFileEndsAsAServedModelWithLineageAndTheGateKeepsABadOneOut() throws Exception {
     state =
@@ -111,7 +84,7 @@ class PipelineFlowIT {
     }
     assertEquals(0, run("up", ports.toArray(String[]::new)));
     try (MinioClient s3 = StackSettings.load(state).s3Client()) {
-      put(s3, "ingest", DOMAIN + "/tickets.jsonl", chats(0, 80, 0));
+      put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
       JsonNode registry =
           await(
               "a production model for " + DOMAIN,
@@ -173,7 +146,7 @@ class PipelineFlowIT {
           s3,
           "ingest",
           DOMAIN + "/broken.jsonl",
-          chats(0, 2, 0) + "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
+          DemoData.chats(0, 2, 0) + "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
       JsonNode errors =
           JSON.readTree(
               await(
@@ -182,11 +155,11 @@ class PipelineFlowIT {
                   b -> b != null));
       assertEquals(3, errors.path("errors").get(0).path("line").asInt());
       // The same content again under another name: nothing new.
-      put(s3, "ingest", DOMAIN + "/tickets-copy.jsonl", chats(0, 80, 0));
+      put(s3, "ingest", DOMAIN + "/tickets-copy.jsonl", DemoData.chats(0, 80, 0));
 
       // Answers swapped to the wrong topics: trained on, it forgets the right ones; the gate says
       // no.
-      put(s3, "ingest", DOMAIN + "/wrong.jsonl", chats(0, 80, 1));
+      put(s3, "ingest", DOMAIN + "/wrong.jsonl", DemoData.chats(0, 80, 1));
       JsonNode rejected =
           await(
               "a verdict on v2",
