@@ -27,6 +27,14 @@ public final class ModelKeys {
     return domain + "/aliases/" + alias + ".json";
   }
 
+  /**
+   * A domain's training settings that override the service's ({@code
+   * models/<domain>/training.json}).
+   */
+  public static String training(String domain) {
+    return domain + "/training.json";
+  }
+
   public static String history(String domain) {
     return domain + "/history.jsonl";
   }

@@ -178,4 +178,39 @@ class TrainingJobIT {
           "v1 was registered once");
     }
   }
+
+  @Test
+  void aDomainsTrainingJsonOverridesTheServiceSettingsAndABadOneFailsTheJobWithTheReason()
+      throws Exception {
+    String domain = "tuned-" + UUID.randomUUID().toString().substring(0, 8);
+    String broken = "broken-" + UUID.randomUUID().toString().substring(0, 8);
+    store.writeString(
+        "models",
+        ModelKeys.training(domain),
+        "{\"maxSteps\": 6, \"learningRate\": 0.001}",
+        "application/json");
+    store.writeString("models", ModelKeys.training(broken), "{\"epochz\": 3}", "application/json");
+    try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY);
+        TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS)) {
+      publish(dataset(domain, 1, 0, 40));
+      publish(dataset(broken, 1, 0, 40));
+
+      CandidateReady tuned =
+          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+      JsonNode card = JSON.readTree(store.read("models", tuned.modelPrefix() + ModelKeys.CARD));
+      assertEquals(6, card.path("metrics").path("steps").asInt());
+      assertEquals(0.001, card.path("hyperParameters").path("learningRate").asDouble());
+      assertEquals(
+          4, card.path("hyperParameters").path("batchSize").asInt(), "the rest as configured");
+
+      TrainingJobEvent failed =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.domain().equals(broken) && e.state() == TrainingJobEvent.State.FAILED,
+              WAIT);
+      assertTrue(
+          failed.message().contains(broken + "/training.json: unknown setting 'epochz'"),
+          failed.message());
+    }
+  }
 }

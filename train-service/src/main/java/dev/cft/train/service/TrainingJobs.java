@@ -1,7 +1,10 @@
 package dev.cft.train.service;
 
+import dev.cft.events.Buckets;
 import dev.cft.events.DatasetReady;
+import dev.cft.events.ModelKeys;
 import dev.cft.events.TrainingJobEvent.State;
+import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
 import dev.cft.train.storage.JobRecord;
@@ -14,9 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The jobs of this worker: one domain's jobs run one at a time in arrival order, different domains
- * side by side. Owned jobs carry a heartbeat in their record; a job whose heartbeat goes stale (its
- * worker was killed) is taken over here and resumed from its last checkpoint.
+ * The jobs of this worker, run one at a time in arrival order. Owned jobs carry a heartbeat in
+ * their record; a job whose heartbeat goes stale (its worker was killed) is taken over here and
+ * resumed from its last checkpoint.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -40,11 +41,26 @@ public class TrainingJobs {
   private final JobStore store;
   private final OwnedJobs owned;
   private final TrainConfig config;
-  private final Map<String, ExecutorService> domains = new ConcurrentHashMap<>();
+  private final ObjectStore objects;
+
+  /**
+   * One job at a time per worker, in arrival order (so also per domain): DJL allows one gradient
+   * collector per process, and a worker's CPU or GPU is better spent on one run. Domains train in
+   * parallel on different workers; the Kafka key spreads them.
+   */
+  private final ExecutorService jobs =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "train-jobs"));
+
   private ScheduledExecutorService timer;
 
   public TrainingJobs(
-      JobRunner runner, JobEvents events, JobStore store, OwnedJobs owned, TrainConfig config) {
+      JobRunner runner,
+      JobEvents events,
+      JobStore store,
+      OwnedJobs owned,
+      TrainConfig config,
+      ObjectStore objects) {
+    this.objects = objects;
     this.runner = runner;
     this.events = events;
     this.store = store;
@@ -69,7 +85,7 @@ public class TrainingJobs {
     if (timer != null) {
       timer.shutdownNow();
     }
-    domains.values().forEach(ExecutorService::shutdownNow);
+    jobs.shutdownNow();
   }
 
   /** Accepts the job of a dataset version, unless it is known already (a redelivery). */
@@ -86,20 +102,47 @@ public class TrainingJobs {
       take(known.get());
       return;
     }
+    JobSettings settings;
+    try {
+      settings = settings(ready.domain());
+    } catch (IllegalArgumentException e) {
+      JobRecord refused =
+          new JobRecord(
+              jobId,
+              ready,
+              JobSettings.of(config),
+              State.FAILED,
+              runner.workerId(),
+              Instant.now(),
+              null,
+              null,
+              0);
+      store.write(refused);
+      runner.announce(
+          refused, State.FAILED, ModelKeys.training(ready.domain()) + ": " + e.getMessage());
+      return;
+    }
     JobRecord record =
         new JobRecord(
-            jobId,
-            ready,
-            JobSettings.of(config),
-            State.QUEUED,
-            runner.workerId(),
-            Instant.now(),
-            null,
-            null,
-            0);
+            jobId, ready, settings, State.QUEUED, runner.workerId(), Instant.now(), null, null, 0);
     owned.own(record);
     runner.announce(record, State.QUEUED, null);
     enqueue(record);
+  }
+
+  /** The configured settings, with the domain's {@code training.json} applied if it has one. */
+  private JobSettings settings(String domain) {
+    JobSettings settings = JobSettings.of(config);
+    var overrides = objects.readIfExists(Buckets.MODELS, ModelKeys.training(domain));
+    if (overrides.isEmpty()) {
+      return settings;
+    }
+    try {
+      return settings.with(
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(overrides.get()));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("is not valid JSON: " + e.getMessage(), e);
+    }
   }
 
   /** One pass over the job records: takes over every job whose worker stopped beating. */
@@ -141,11 +184,7 @@ public class TrainingJobs {
   }
 
   private void enqueue(JobRecord record) {
-    domains
-        .computeIfAbsent(
-            record.dataset().domain(),
-            d -> Executors.newSingleThreadExecutor(r -> new Thread(r, "train-" + d)))
-        .submit(() -> runner.run(record.jobId()));
+    jobs.submit(() -> runner.run(record.jobId()));
   }
 
   private static void quietly(String what, Runnable task) {
