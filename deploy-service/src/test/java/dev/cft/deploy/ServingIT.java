@@ -277,6 +277,15 @@ class ServingIT {
                       Duration.ofSeconds(2))
                   .size()
               == 1);
+
+      // An alias moved behind the service's back (or a promotion this replica missed): it catches
+      // up.
+      store.writeString(
+          "models",
+          ModelKeys.alias(domain, ModelKeys.PRODUCTION),
+          "{\"version\":\"v2\"}",
+          "application/json");
+      awaitServed(client, domain, "v2");
     }
   }
 

@@ -84,24 +84,55 @@ public class ServedModels {
 
   private final ObjectStore store;
   private final ModelRegistry registry;
+  private final java.time.Duration reconcileInterval;
   private final Map<String, Served> byDomain = new ConcurrentHashMap<>();
+  private java.util.concurrent.ScheduledExecutorService timer;
 
-  public ServedModels(ObjectStore store, ModelRegistry registry) {
+  public ServedModels(
+      ObjectStore store,
+      ModelRegistry registry,
+      @org.eclipse.microprofile.config.inject.ConfigProperty(
+              name = "cft.deploy.reconcile-interval",
+              defaultValue = "30s")
+          java.time.Duration reconcileInterval) {
     this.store = store;
     this.registry = registry;
+    this.reconcileInterval = reconcileInterval;
   }
 
   void start(@Observes StartupEvent event) {
-    for (String domain : registry.servedDomains()) {
-      try {
-        registry.production(domain).ifPresent(v -> serve(domain, v));
-      } catch (RuntimeException e) {
-        LOG.errorf(e, "cannot load the production model of %s", domain);
+    reconcile();
+    timer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "deploy-reconcile"));
+    long every = reconcileInterval.toMillis();
+    timer.scheduleWithFixedDelay(
+        this::reconcile, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Serves what the registry's production aliases say: at start, and periodically after, so a
+   * replica that missed a {@code models.promoted} (down at the time, or started during it) catches
+   * up.
+   */
+  public void reconcile() {
+    try {
+      for (String domain : registry.servedDomains()) {
+        try {
+          registry.production(domain).ifPresent(v -> serve(domain, v));
+        } catch (RuntimeException e) {
+          LOG.errorf(e, "cannot load the production model of %s", domain);
+        }
       }
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot read the registry: %s", e.getMessage());
     }
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
     byDomain
         .values()
         .forEach(

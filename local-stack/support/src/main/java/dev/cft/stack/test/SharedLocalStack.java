@@ -21,6 +21,7 @@ public final class SharedLocalStack {
   private static final String KAFKA = "kafkaBootstrap";
   private static final String S3 = "s3Endpoint";
   private static final String CONTROL = "control";
+  private static final String S3_ROOT = "s3Root";
 
   /** The stack itself, in the loader that started it; null in the others. */
   private static LocalStack stack;
@@ -70,6 +71,7 @@ public final class SharedLocalStack {
         CONFIG, Map.copyOf(started.serviceConfig()),
         KAFKA, started.kafkaBootstrap(),
         S3, started.s3Endpoint(),
+        S3_ROOT, started.settings().s3Root().toAbsolutePath().toString(),
         CONTROL, control);
   }
 
@@ -92,6 +94,11 @@ public final class SharedLocalStack {
 
   public String s3Endpoint() {
     return (String) shared.get(S3);
+  }
+
+  /** The S3 server's directory: a bucket is a directory, an object a file. */
+  public Path s3Root() {
+    return Path.of((String) shared.get(S3_ROOT));
   }
 
   public void stopKafka() {

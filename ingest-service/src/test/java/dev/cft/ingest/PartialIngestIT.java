@@ -1,0 +1,91 @@
+package dev.cft.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.events.DatasetReady;
+import dev.cft.events.IngestRejected;
+import dev.cft.events.Topics;
+import dev.cft.runtime.store.ObjectStore;
+import dev.cft.stack.test.LocalStackResource;
+import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.TopicWatcher;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code reject-file-on-errors=false}: the good examples of a file with a few bad lines are
+ * ingested and the bad ones reported beside a quarantined copy; and a file copied straight into the
+ * embedded store's directory (no upload, so no notification) is found by the scan.
+ */
+@QuarkusTest
+@TestProfile(PartialIngestIT.KeepGoodLines.class)
+@WithTestResource(LocalStackResource.class)
+class PartialIngestIT {
+  public static class KeepGoodLines implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("cft.ingest.reject-file-on-errors", "false");
+    }
+  }
+
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  @Inject ObjectStore store;
+
+  @Test
+  void goodLinesAreIngestedAndBadOnesReportedBesideAQuarantinedCopy() throws Exception {
+    String domain = "partial-" + UUID.randomUUID().toString().substring(0, 8);
+    String content =
+        IngestFlowIT.chats(0, 5)
+            + "{\"messages\":[{\"role\":\"user\",\"content\":\"no answer\"}]}\n"
+            + IngestFlowIT.chats(5, 12)
+            + "not json\n";
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    try (TopicWatcher ready = new TopicWatcher(Topics.DATASETS_READY);
+        TopicWatcher rejected = new TopicWatcher(Topics.INGEST_REJECTED)) {
+      store.write("ingest", domain + "/mixed.jsonl", bytes, "application/x-ndjson");
+
+      DatasetReady v1 = ready.await(DatasetReady.class, e -> e.domain().equals(domain), WAIT);
+      assertEquals(12, v1.trainExamples() + v1.valExamples());
+      JsonNode manifest = new ObjectMapper().readTree(store.read("datasets", v1.manifestKey()));
+      assertEquals(2, manifest.path("counts").path("rejected").asInt());
+      JsonNode errors =
+          new ObjectMapper()
+              .readTree(store.read("quarantine", domain + "/mixed.jsonl.errors.json"));
+      assertEquals(6, errors.path("errors").get(0).path("line").asInt());
+      assertEquals(14, errors.path("errors").get(1).path("line").asInt());
+      assertArrayEquals(bytes, store.read("quarantine", domain + "/mixed.jsonl"));
+      assertTrue(
+          rejected
+              .all(IngestRejected.class, e -> e.domain().equals(domain), Duration.ofSeconds(2))
+              .isEmpty(),
+          "the file was not rejected");
+    }
+  }
+
+  @Test
+  void aFileCopiedStraightIntoTheStoreDirectoryIsFoundByTheScan() throws Exception {
+    String domain = "copied-" + UUID.randomUUID().toString().substring(0, 8);
+    Path dir = SharedLocalStack.get().s3Root().resolve("ingest").resolve(domain);
+    Files.createDirectories(dir);
+    try (TopicWatcher ready = new TopicWatcher(Topics.DATASETS_READY)) {
+      Files.writeString(dir.resolve("copied.jsonl"), IngestFlowIT.chats(0, 9));
+      DatasetReady v1 = ready.await(DatasetReady.class, e -> e.domain().equals(domain), WAIT);
+      assertEquals(9, v1.trainExamples() + v1.valExamples());
+    }
+  }
+}
