@@ -213,4 +213,27 @@ class TrainingJobIT {
           failed.message());
     }
   }
+
+  @Test
+  void aDomainWithoutProductionStartsFromTheBaseCheckpointItNames() throws Exception {
+    String domain = "based-" + UUID.randomUUID().toString().substring(0, 8);
+    String base = "it-base-" + UUID.randomUUID().toString().substring(0, 8);
+    Path dir = tmp.resolve(base);
+    dev.cft.lm.TestModels.saveTrained(dir, 30);
+    store.uploadDirectory(dir, "models", ModelKeys.base(base));
+    store.writeString(
+        "models",
+        ModelKeys.training(domain),
+        "{\"baseModel\": \"" + base + "\"}",
+        "application/json");
+    try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
+      publish(dataset(domain, 1, 0, 40));
+      CandidateReady candidate =
+          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+      JsonNode card = JSON.readTree(store.read("models", candidate.modelPrefix() + ModelKeys.CARD));
+      assertEquals(ModelKeys.base(base), card.path("lineage").path("startedFrom").asText());
+      assertEquals(base, card.path("hyperParameters").path("baseModel").asText());
+      assertNull(candidate.parentModelVersion(), "a base is not a version of the domain");
+    }
+  }
 }

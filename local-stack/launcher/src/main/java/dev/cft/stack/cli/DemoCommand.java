@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description =
-        "Starts the stack if needed, drops a generated support-desk dataset into the ingest bucket,"
+        "Starts the stack if needed (options of up, e.g. ports, are passed on), drops a generated support-desk dataset into the ingest bucket,"
             + " follows it through ingest, training, evaluation and promotion, asks the model before"
             + " and after, then drops a degraded dataset that the gate rejects.")
 final class DemoCommand implements Callable<Integer> {
@@ -57,19 +57,21 @@ final class DemoCommand implements Callable<Integer> {
       description = "Seconds each stage may take (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  /** Options for {@code up} (ports, timeout), passed through. */
+  @picocli.CommandLine.Unmatched List<String> upOptions = new ArrayList<>();
+
   private PrintWriter out;
   private int deployPort;
 
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    int up =
-        Pipeline.execute(
-            out,
-            spec.commandLine().getErr(),
-            "up",
-            "--state-dir=" + options.stateDir,
-            "--project-dir=" + options.projectDir);
+    List<String> upArgs =
+        new ArrayList<>(
+            List.of(
+                "up", "--state-dir=" + options.stateDir, "--project-dir=" + options.projectDir));
+    upArgs.addAll(upOptions);
+    int up = Pipeline.execute(out, spec.commandLine().getErr(), upArgs.toArray(String[]::new));
     if (up != 0) {
       return up;
     }

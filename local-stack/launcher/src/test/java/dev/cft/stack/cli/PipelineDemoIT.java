@@ -1,0 +1,61 @@
+package dev.cft.stack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cft.stack.Ports;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./pipeline demo}, the README's first command, as a person runs it (on free ports). */
+class PipelineDemoIT {
+  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
+  private Path state;
+
+  @AfterEach
+  void down() {
+    Pipeline.execute(
+        new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()),
+        "down",
+        "--state-dir=" + state,
+        "--project-dir=" + PROJECT);
+  }
+
+  @Test
+  void theDemoPromotesTheGoodDatasetAndTheGateKeepsTheDegradedOneOut() throws Exception {
+    state =
+        Files.createTempDirectory(Files.createDirectories(Path.of("target", "demo-it")), "state");
+    List<String> args =
+        new ArrayList<>(List.of("demo", "--state-dir=" + state, "--project-dir=" + PROJECT));
+    for (String option :
+        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
+      args.add("--" + option + "-port=" + Ports.free());
+    }
+    StringWriter out = new StringWriter();
+    int code =
+        Pipeline.execute(
+            new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
+    String shown = out.toString();
+    System.out.println(shown);
+
+    assertEquals(0, code, shown);
+    assertTrue(shown.contains("Before: (no model serves 'support' yet)"), shown);
+    assertTrue(shown.contains("ingest   dataset support v1"), shown);
+    assertTrue(shown.contains("step 375/375"), "the progress bar reaches the end");
+    assertTrue(shown.contains("eval     PASSED"), shown);
+    assertTrue(shown.contains("deploy   v1 is production"), shown);
+    assertTrue(shown.contains("After:  \"Ticket 7: I forgot my password\" → \""), shown);
+    assertTrue(shown.contains("eval     REJECTED"), shown);
+    assertTrue(shown.contains("- retention loss"), shown);
+    assertTrue(
+        shown.contains("Production of 'support' is v1: the degraded candidate was kept out."),
+        shown);
+  }
+}
