@@ -7,15 +7,14 @@ import dev.cft.events.EvaluationCompleted;
 import dev.cft.events.EventIds;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.ModelPromoted;
+import dev.cft.runtime.kafka.KafkaMessages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -114,9 +113,6 @@ public class Promotions {
             Buckets.MODELS,
             ModelKeys.version(move.domain(), move.to()),
             reason);
-    promoted.sendMessageAndAwait(
-        Message.of(event)
-            .addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(move.domain()).build()));
+    promoted.sendMessageAndAwait(KafkaMessages.keyed(event, move.domain()));
   }
 }

@@ -186,9 +186,7 @@ public class ServedModels {
     try {
       dir = WorkDirs.create("cft-serve-");
       String prefix = ModelKeys.version(domain, version);
-      if (store.downloadDirectory(Buckets.MODELS, prefix, dir) == 0) {
-        throw new IllegalStateException("no model at s3://" + Buckets.MODELS + "/" + prefix);
-      }
+      store.downloadModel(Buckets.MODELS, prefix, dir);
       Gpt model = Checkpoint.load(dir, manager);
       return new Served(domain, version, model, TextTokenizer.load(dir), manager);
     } catch (IOException e) {

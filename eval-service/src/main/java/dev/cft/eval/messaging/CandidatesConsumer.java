@@ -3,14 +3,13 @@ package dev.cft.eval.messaging;
 import dev.cft.eval.service.CandidateEvaluator;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.EvaluationCompleted;
+import dev.cft.runtime.kafka.KafkaMessages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Judges each candidate, one at a time, and announces the verdict. */
 @ApplicationScoped
@@ -36,9 +35,6 @@ public class CandidatesConsumer {
           "unreadable candidates.ready record at " + record.partition() + "@" + record.offset());
     }
     EvaluationCompleted verdict = evaluator.evaluate(record.value());
-    completed.sendMessageAndAwait(
-        Message.of(verdict)
-            .addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(verdict.domain()).build()));
+    completed.sendMessageAndAwait(KafkaMessages.keyed(verdict, verdict.domain()));
   }
 }

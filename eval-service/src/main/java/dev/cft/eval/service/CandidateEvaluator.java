@@ -22,7 +22,6 @@ import dev.cft.runtime.io.WorkDirs;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,9 +138,7 @@ public class CandidateEvaluator {
 
   private List<Example> read(String bucket, String key, Path dir) throws IOException {
     Path file = dir.resolve(key.replace('/', '_'));
-    try (InputStream in = store.open(bucket, key)) {
-      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
+    store.download(bucket, key, file);
     // A version of one example has an empty val split: a set with nothing in it, not an error.
     return Files.size(file) == 0 ? List.of() : DataFiles.read(file);
   }
@@ -163,9 +160,7 @@ public class CandidateEvaluator {
 
   private Map<String, Metrics> score(String prefix, Map<String, List<Example>> sets, Path dir)
       throws IOException {
-    if (store.downloadDirectory(Buckets.MODELS, prefix, dir) == 0) {
-      throw new IllegalStateException("no model at s3://" + Buckets.MODELS + "/" + prefix);
-    }
+    store.downloadModel(Buckets.MODELS, prefix, dir);
     Map<String, Metrics> metrics = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager();
         Gpt model = Checkpoint.load(dir, manager);

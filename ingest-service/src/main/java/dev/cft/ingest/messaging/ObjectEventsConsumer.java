@@ -5,15 +5,14 @@ import dev.cft.events.IngestRejected;
 import dev.cft.events.ObjectLanded;
 import dev.cft.ingest.service.IngestService;
 import dev.cft.ingest.service.Outcome;
+import dev.cft.runtime.kafka.KafkaMessages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,19 +53,14 @@ public class ObjectEventsConsumer {
     for (ObjectLanded landed : record.value()) {
       Outcome outcome = ingest.process(landed);
       if (outcome.ready() != null) {
-        ready.sendMessageAndAwait(keyed(outcome.ready(), landed.domain()));
+        ready.sendMessageAndAwait(KafkaMessages.keyed(outcome.ready(), landed.domain()));
       }
       if (outcome.rejected() != null) {
-        rejected.sendMessageAndAwait(keyed(outcome.rejected(), landed.domain()));
+        rejected.sendMessageAndAwait(KafkaMessages.keyed(outcome.rejected(), landed.domain()));
       }
       ingest.record(landed, outcome);
       LOG.infof(
           "s3://%s/%s: %s (%s)", landed.bucket(), landed.key(), outcome.kind(), outcome.detail());
     }
-  }
-
-  static <T> Message<T> keyed(T event, String domain) {
-    return Message.of(event)
-        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(domain).build());
   }
 }

@@ -4,6 +4,7 @@ import dev.cft.events.ObjectLanded;
 import dev.cft.events.S3EventNotifications;
 import dev.cft.ingest.config.IngestConfig;
 import dev.cft.ingest.storage.DatasetVersions;
+import dev.cft.runtime.kafka.KafkaMessages;
 import dev.cft.runtime.store.ObjectStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -103,7 +104,7 @@ public class ReconciliationScan {
       if (last != null && last.plus(config.rescanAfter()).isAfter(now)) {
         continue;
       }
-      scanned.sendMessageAndAwait(ObjectEventsConsumer.keyed(notification, landed.domain()));
+      scanned.sendMessageAndAwait(KafkaMessages.keyed(notification, landed.domain()));
       announced.put(landed.eventId(), now);
       count++;
     }

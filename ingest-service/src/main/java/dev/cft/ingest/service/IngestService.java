@@ -76,7 +76,8 @@ public class IngestService {
     }
     List<Issue> issues = new java.util.ArrayList<>(read.issues());
     long issueCount = read.issueCount();
-    if (!DOMAIN.matcher(domain).matches()) {
+    boolean badDomain = !DOMAIN.matcher(domain).matches();
+    if (badDomain) {
       issues.add(0, Issue.file("domain '" + domain + "' must match " + DOMAIN.pattern()));
       issueCount++;
     } else if (read.samples().isEmpty() && read.valid()) {
@@ -84,10 +85,7 @@ public class IngestService {
       issueCount++;
     }
     boolean reject =
-        issueCount > 0
-            && (config.rejectFileOnErrors()
-                || read.samples().isEmpty()
-                || !DOMAIN.matcher(domain).matches());
+        issueCount > 0 && (config.rejectFileOnErrors() || read.samples().isEmpty() || badDomain);
     if (issueCount > 0) {
       quarantine(landed, issues, issueCount);
     }

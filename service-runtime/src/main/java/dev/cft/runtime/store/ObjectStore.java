@@ -171,6 +171,26 @@ public class ObjectStore {
     }
   }
 
+  /** Downloads one object to {@code file}, replacing what is there. */
+  public void download(String bucket, String key, java.nio.file.Path file) {
+    try (InputStream in = open(bucket, key)) {
+      java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw failure("download", bucket, key, e);
+    }
+  }
+
+  /**
+   * Downloads a checkpoint directory (see {@link #downloadDirectory}).
+   *
+   * @throws IllegalStateException naming the location when it holds no model
+   */
+  public void downloadModel(String bucket, String prefix, java.nio.file.Path dir) {
+    if (downloadDirectory(bucket, prefix, dir) == 0) {
+      throw new IllegalStateException("no model at s3://" + bucket + "/" + prefix);
+    }
+  }
+
   /** Downloads every object directly under {@code prefix} into {@code dir}; returns how many. */
   public int downloadDirectory(String bucket, String prefix, java.nio.file.Path dir) {
     int count = 0;
@@ -181,10 +201,7 @@ public class ObjectStore {
         if (name.isEmpty() || name.contains("/")) {
           continue;
         }
-        try (InputStream in = open(bucket, entry.key())) {
-          java.nio.file.Files.copy(
-              in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        download(bucket, entry.key(), dir.resolve(name));
         count++;
       }
     } catch (IOException e) {

@@ -3,15 +3,13 @@ package dev.cft.train.messaging;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
-import dev.cft.events.PipelineEvent;
 import dev.cft.events.TrainingJobEvent;
 import dev.cft.events.TrainingProgress;
+import dev.cft.runtime.kafka.KafkaMessages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Sends a job's events, keyed by domain, and waits for the broker's acknowledgement. */
 @ApplicationScoped
@@ -40,7 +38,7 @@ public class JobEvents {
       String checkpointKey,
       String message) {
     jobs.sendMessageAndAwait(
-        keyed(
+        KafkaMessages.keyed(
             new TrainingJobEvent(
                 EventIds.random(),
                 ready.correlationId(),
@@ -53,19 +51,15 @@ public class JobEvents {
                 workerId,
                 step,
                 checkpointKey,
-                message)));
+                message),
+            ready.domain()));
   }
 
   public void progress(TrainingProgress event) {
-    progress.sendMessageAndAwait(keyed(event));
+    progress.sendMessageAndAwait(KafkaMessages.keyed(event, event.domain()));
   }
 
   public void candidate(CandidateReady event) {
-    candidates.sendMessageAndAwait(keyed(event));
-  }
-
-  private static <T extends PipelineEvent> Message<T> keyed(T event) {
-    return Message.of(event)
-        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.domain()).build());
+    candidates.sendMessageAndAwait(KafkaMessages.keyed(event, event.domain()));
   }
 }

@@ -33,7 +33,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,21 +195,15 @@ public class JobRunner {
     if (alias.isPresent()) {
       String version = readJson(alias.get()).path("version").asText();
       String prefix = ModelKeys.version(domain, version);
-      requireModel(store.downloadDirectory(Buckets.MODELS, prefix, dir), prefix);
+      store.downloadModel(Buckets.MODELS, prefix, dir);
       return new Start(prefix, dir, version);
     }
     if (baseModel.equals(BYTE_TOKENIZER_BASE)) {
       return new Start(BYTE_TOKENIZER_BASE, null, null);
     }
     String prefix = ModelKeys.base(baseModel);
-    requireModel(store.downloadDirectory(Buckets.MODELS, prefix, dir), prefix);
+    store.downloadModel(Buckets.MODELS, prefix, dir);
     return new Start(prefix, dir, null);
-  }
-
-  private static void requireModel(int files, String prefix) {
-    if (files == 0) {
-      throw new IllegalStateException("no model at s3://" + Buckets.MODELS + "/" + prefix);
-    }
   }
 
   private Gpt model(Start start, JobSettings settings, NDManager manager) throws IOException {
@@ -243,9 +236,7 @@ public class JobRunner {
   }
 
   private List<Example> read(String key, Path file) throws IOException {
-    try (var in = store.open(Buckets.DATASETS, key)) {
-      Files.copy(in, file);
-    }
+    store.download(Buckets.DATASETS, key, file);
     return DataFiles.read(file);
   }
 

@@ -2,6 +2,7 @@ package dev.cft.stack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.events.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
@@ -37,15 +38,10 @@ import picocli.CommandLine.Spec;
             + " follows it through ingest, training, evaluation and promotion, asks the model before"
             + " and after, then drops a degraded dataset that the gate rejects.")
 final class DemoCommand implements Callable<Integer> {
+  /** What the demo follows: every event of a dropped object's chain. */
   static final List<String> TOPICS =
-      List.of(
-          "datasets.ready",
-          "ingest.rejected",
-          "training.jobs",
-          "training.progress",
-          "candidates.ready",
-          "evaluations.completed",
-          "models.promoted");
+      Topics.ALL.stream().filter(t -> !t.equals(Topics.INGEST_OBJECTS)).toList();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
@@ -134,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         String topic = record.topic();
         if (correlation == null) {
-          if (topic.equals("datasets.ready")
+          if (topic.equals(Topics.DATASETS_READY)
               && e.path("sourceKeys").toString().contains(sourceKey)) {
             correlation = e.path("correlationId").asText();
             say(
@@ -145,7 +141,7 @@ final class DemoCommand implements Callable<Integer> {
                     e.path("datasetVersion").asInt(),
                     e.path("trainExamples").asLong(),
                     e.path("valExamples").asLong()));
-          } else if (topic.equals("ingest.rejected")
+          } else if (topic.equals(Topics.INGEST_REJECTED)
               && e.path("sourceKey").asText().equals(sourceKey.substring("ingest/".length()))) {
             say("  ingest   rejected: " + e.path("errors"));
             return null;
@@ -156,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
           continue;
         }
         switch (topic) {
-          case "training.jobs" -> {
+          case Topics.TRAINING_JOBS -> {
             String state = e.path("state").asText();
             if (!state.equals("HEARTBEAT")) {
               endLine();
@@ -168,19 +164,19 @@ final class DemoCommand implements Callable<Integer> {
                       + (detail.isEmpty() ? "" : joint + detail));
             }
           }
-          case "training.progress" -> progress(e);
-          case "candidates.ready" -> {
+          case Topics.TRAINING_PROGRESS -> progress(e);
+          case Topics.CANDIDATES_READY -> {
             endLine();
             say("  train    candidate " + e.path("modelVersion").asText() + " registered");
           }
-          case "evaluations.completed" -> {
+          case Topics.EVALUATIONS_COMPLETED -> {
             verdict = e;
             printVerdict(e);
             if (!e.path("passed").asBoolean()) {
               return e;
             }
           }
-          case "models.promoted" -> {
+          case Topics.MODELS_PROMOTED -> {
             say(
                 "  deploy   "
                     + e.path("modelVersion").asText()
@@ -329,8 +325,7 @@ final class DemoCommand implements Callable<Integer> {
     return JSON.readTree(r.body());
   }
 
-  private static void put(MinioClient s3, String bucket, String key, String content)
-      throws Exception {
+  static void put(MinioClient s3, String bucket, String key, String content) throws Exception {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     s3.putObject(
         PutObjectArgs.builder().bucket(bucket).object(key).stream(
@@ -339,7 +334,7 @@ final class DemoCommand implements Callable<Integer> {
             .build());
   }
 
-  private static boolean exists(MinioClient s3, String bucket, String key) {
+  static boolean exists(MinioClient s3, String bucket, String key) {
     try {
       s3.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
       return true;

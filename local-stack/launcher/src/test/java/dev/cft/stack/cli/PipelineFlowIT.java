@@ -17,16 +17,12 @@ import com.openai.models.completions.CompletionCreateParams;
 import dev.cft.stack.Ports;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import io.minio.StatObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +80,7 @@ class PipelineFlowIT {
     }
     assertEquals(0, run("up", ports.toArray(String[]::new)));
     try (MinioClient s3 = StackSettings.load(state).s3Client()) {
-      put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
+      DemoCommand.put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
       JsonNode registry =
           await(
               "a production model for " + DOMAIN,
@@ -142,7 +138,7 @@ class PipelineFlowIT {
       assertEquals(correlation, registry.path("history").get(0).path("correlationId").asText());
 
       // A bad file: quarantined with line-level errors, no new version.
-      put(
+      DemoCommand.put(
           s3,
           "ingest",
           DOMAIN + "/broken.jsonl",
@@ -155,11 +151,11 @@ class PipelineFlowIT {
                   b -> b != null));
       assertEquals(3, errors.path("errors").get(0).path("line").asInt());
       // The same content again under another name: nothing new.
-      put(s3, "ingest", DOMAIN + "/tickets-copy.jsonl", DemoData.chats(0, 80, 0));
+      DemoCommand.put(s3, "ingest", DOMAIN + "/tickets-copy.jsonl", DemoData.chats(0, 80, 0));
 
       // Answers swapped to the wrong topics: trained on, it forgets the right ones; the gate says
       // no.
-      put(s3, "ingest", DOMAIN + "/wrong.jsonl", DemoData.chats(0, 80, 1));
+      DemoCommand.put(s3, "ingest", DOMAIN + "/wrong.jsonl", DemoData.chats(0, 80, 1));
       JsonNode rejected =
           await(
               "a verdict on v2",
@@ -173,7 +169,7 @@ class PipelineFlowIT {
       String reasons = rejected.path("versions").get(1).path("verdict").path("reasons").toString();
       assertTrue(reasons.contains("retention loss"), reasons);
       assertFalse(
-          exists(s3, "datasets", DOMAIN + "/v3/manifest.json"),
+          DemoCommand.exists(s3, "datasets", DOMAIN + "/v3/manifest.json"),
           "the bad file and the copy made no version");
     }
   }
@@ -214,15 +210,6 @@ class PipelineFlowIT {
     }
   }
 
-  private static void put(MinioClient s3, String bucket, String key, String content)
-      throws Exception {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    s3.putObject(
-        PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                new ByteArrayInputStream(bytes), bytes.length, -1)
-            .build());
-  }
-
   private static byte[] get(MinioClient s3, String bucket, String key) throws Exception {
     try (var in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       return in.readAllBytes();
@@ -234,15 +221,6 @@ class PipelineFlowIT {
       return get(s3, bucket, key);
     } catch (Exception e) {
       return null;
-    }
-  }
-
-  private static boolean exists(MinioClient s3, String bucket, String key) {
-    try {
-      s3.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-      return true;
-    } catch (Exception e) {
-      return false;
     }
   }
 }
