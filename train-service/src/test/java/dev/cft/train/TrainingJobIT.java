@@ -23,6 +23,7 @@ import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.TestEvents;
 import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -212,6 +213,70 @@ class TrainingJobIT {
           failed.message().contains(broken + "/training.json: unknown setting 'epochz'"),
           failed.message());
     }
+  }
+
+  /**
+   * The datasets.ready record is committed when its job ends, not when it is accepted: the group's
+   * lag (what KEDA scales workers on) counts the running job. Kafka commits acknowledged records
+   * every 5 s, so a lag still there 8 s after acceptance is the running job's.
+   */
+  @Test
+  void aRunningJobCountsInTheConsumerLagUntilItEnds() throws Exception {
+    String domain = "lag-" + UUID.randomUUID().toString().substring(0, 8);
+    store.writeString(
+        "models",
+        ModelKeys.training(domain),
+        "{\"epochs\": 100, \"maxSteps\": 800}",
+        "application/json");
+    try (TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS)) {
+      publish(dataset(domain, 1, 0, 40));
+      TrainingJobEvent running =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.domain().equals(domain) && e.state() == TrainingJobEvent.State.RUNNING,
+              WAIT);
+      Thread.sleep(
+          Math.max(
+              0, Duration.between(Instant.now(), running.occurredAt().plusSeconds(8)).toMillis()));
+      double lag = datasetsLag();
+      assertTrue(
+          jobs.all(
+                  TrainingJobEvent.class,
+                  e -> e.domain().equals(domain) && e.state().isTerminal(),
+                  Duration.ofMillis(200))
+              .isEmpty(),
+          "the job must still run for the check to mean anything: raise its maxSteps");
+      assertEquals(1.0, lag, "the running job's record is not committed yet");
+      jobs.await(
+          TrainingJobEvent.class,
+          e -> e.domain().equals(domain) && e.state() == TrainingJobEvent.State.SUCCEEDED,
+          WAIT);
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (datasetsLag() != 0.0 && System.nanoTime() < until) {
+        Thread.sleep(250);
+      }
+      assertEquals(0.0, datasetsLag(), "committed once the job ended");
+    }
+  }
+
+  @TestHTTPResource("/q/metrics")
+  java.net.URL metrics;
+
+  private double datasetsLag() throws Exception {
+    String text =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(metrics.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("cft_kafka_consumer_lag{")
+          && line.contains("group=\"train-service\"")
+          && line.contains("topic=\"datasets.ready\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no lag of train-service on datasets.ready in\n" + text);
   }
 
   @Test

@@ -85,14 +85,7 @@ class WorkerKilledIT {
       assertTrue(k >= 5 && k % 5 == 0, "resumes at a checkpoint step: " + k);
       assertEquals(jobId + "/step-" + k + "/", resumed.checkpointKey());
 
-      CandidateReady candidate =
-          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
-      JsonNode card =
-          new ObjectMapper()
-              .readTree(store.read("models", candidate.modelPrefix() + ModelKeys.CARD));
-      assertEquals(k, card.path("resumedFromStep").asLong());
-      assertTrue(card.path("workerId").asText().startsWith("rescuer"));
-
+      TrainingJobEvent end = assertCompletedOnceByTheRescuer(jobs, candidates, domain, jobId, k);
       List<TrainingProgress> after =
           progress.all(
               TrainingProgress.class,
@@ -100,22 +93,81 @@ class WorkerKilledIT {
               Duration.ofSeconds(1));
       assertTrue(
           !after.isEmpty() && after.get(0).step() > k, "continues after step " + k + ": " + after);
-      List<TrainingJobEvent> ends =
-          jobs.all(
-              TrainingJobEvent.class,
-              e -> e.jobId().equals(jobId) && e.state().isTerminal(),
-              Duration.ofSeconds(3));
-      assertEquals(1, ends.size(), "completed once: " + ends);
-      assertEquals(State.SUCCEEDED, ends.get(0).state());
-      assertEquals(
-          1,
-          candidates
-              .all(CandidateReady.class, e -> e.domain().equals(domain), Duration.ofSeconds(1))
-              .size());
-      assertNotEquals(checkpointed.workerId(), ends.get(0).workerId());
+      assertNotEquals(checkpointed.workerId(), end.workerId());
     } finally {
       victim.destroyForcibly();
     }
+  }
+
+  /**
+   * A worker stopped with SIGTERM (a Kubernetes scale-down) checkpoints the step it is at and hands
+   * its job over at once: the other worker resumes from exactly that step, not from the last
+   * periodic checkpoint, and the job completes once.
+   */
+  @Test
+  void aWorkerStoppedGracefullyCheckpointsWhereItIsAndHandsItsJobOver() throws Exception {
+    String domain = "stopped-" + UUID.randomUUID().toString().substring(0, 8);
+    Process victim = startWorker(domain);
+    try (TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS);
+        TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
+      TrainingJobIT.publish(new TrainingJobIT.Datasets(store).dataset(domain, 1, 0, 40));
+      TrainingJobEvent checkpointed =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.domain().equals(domain) && e.checkpointKey() != null,
+              WAIT);
+      String jobId = checkpointed.jobId();
+      victim.destroy(); // SIGTERM
+      assertTrue(victim.waitFor(60, TimeUnit.SECONDS), "the worker stops within its grace");
+
+      TrainingJobEvent handedOver =
+          jobs.await(
+              TrainingJobEvent.class,
+              e ->
+                  e.jobId().equals(jobId)
+                      && e.message() != null
+                      && e.message().startsWith("worker stopping: handed over at step"),
+              WAIT);
+      long k = handedOver.step();
+      assertEquals(jobId + "/step-" + k + "/", handedOver.checkpointKey());
+      assertTrue(handedOver.message().endsWith("step " + k), handedOver.message());
+      TrainingJobEvent resumed =
+          jobs.await(
+              TrainingJobEvent.class,
+              e -> e.jobId().equals(jobId) && e.state() == State.RESUMED,
+              WAIT);
+      assertTrue(resumed.workerId().startsWith("rescuer"), resumed.workerId());
+      assertEquals(k, resumed.step(), "resumes from the step the stopped worker checkpointed");
+
+      assertCompletedOnceByTheRescuer(jobs, candidates, domain, jobId, k);
+    } finally {
+      victim.destroyForcibly();
+    }
+  }
+
+  /** One candidate, trained on from step {@code k} by the rescuer, and one end: SUCCEEDED. */
+  private TrainingJobEvent assertCompletedOnceByTheRescuer(
+      TopicWatcher jobs, TopicWatcher candidates, String domain, String jobId, long k)
+      throws Exception {
+    CandidateReady candidate =
+        candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+    JsonNode card =
+        new ObjectMapper().readTree(store.read("models", candidate.modelPrefix() + ModelKeys.CARD));
+    assertEquals(k, card.path("resumedFromStep").asLong());
+    assertTrue(card.path("workerId").asText().startsWith("rescuer"));
+    List<TrainingJobEvent> ends =
+        jobs.all(
+            TrainingJobEvent.class,
+            e -> e.jobId().equals(jobId) && e.state().isTerminal(),
+            Duration.ofSeconds(3));
+    assertEquals(1, ends.size(), "completed once: " + ends);
+    assertEquals(State.SUCCEEDED, ends.get(0).state());
+    assertEquals(
+        1,
+        candidates
+            .all(CandidateReady.class, e -> e.domain().equals(domain), Duration.ofSeconds(1))
+            .size());
+    return ends.get(0);
   }
 
   /** The packaged train-service on the shared stack, training slowly enough to be caught. */

@@ -1,5 +1,6 @@
 package dev.cft.deploy.messaging;
 
+import dev.cft.deploy.metrics.ServingMetrics;
 import dev.cft.deploy.registry.ModelRegistry;
 import dev.cft.deploy.serving.ServedModels;
 import dev.cft.events.Buckets;
@@ -33,11 +34,14 @@ public class Promotions {
   private final ModelRegistry registry;
   private final ServedModels served;
   private final MutinyEmitter<ModelPromoted> promoted;
+  private final ServingMetrics metrics;
 
   public Promotions(
       ModelRegistry registry,
       ServedModels served,
-      @Channel(PROMOTED_OUT) MutinyEmitter<ModelPromoted> promoted) {
+      @Channel(PROMOTED_OUT) MutinyEmitter<ModelPromoted> promoted,
+      ServingMetrics metrics) {
+    this.metrics = metrics;
     this.registry = registry;
     this.served = served;
     this.promoted = promoted;
@@ -71,6 +75,7 @@ public class Promotions {
       return; // a redelivered verdict
     }
     announce(verdict.correlationId(), move, ModelPromoted.Action.PROMOTED, "passed the gate");
+    metrics.moved(verdict.domain(), false);
   }
 
   /** Moves production back to the previous version and serves it. */
@@ -83,6 +88,7 @@ public class Promotions {
     served.serve(domain, back);
     ModelRegistry.Move move = registry.rollback(domain, "rollback requested");
     announce(EventIds.random(), move, ModelPromoted.Action.ROLLED_BACK, "rollback requested");
+    metrics.moved(domain, true);
     return move;
   }
 

@@ -32,15 +32,22 @@ public final class OpenAiError extends RuntimeException {
         "model_not_found");
   }
 
+  /** OpenAI's error type for an HTTP status. */
+  static String type(int status) {
+    return status == 404
+        ? "not_found_error"
+        : status >= 500 ? "server_error" : "invalid_request_error";
+  }
+
+  String type() {
+    return type(status);
+  }
+
   static ObjectNode body(ObjectMapper json, int status, String message, String param, String code) {
     ObjectNode root = json.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("message", message);
-    error.put(
-        "type",
-        status == 404
-            ? "not_found_error"
-            : status >= 500 ? "server_error" : "invalid_request_error");
+    error.put("type", type(status));
     error.put("param", param).put("code", code);
     return root;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cft.deploy.metrics.ServingMetrics;
 import dev.cft.deploy.serving.ServedModels;
 import dev.cft.lm.data.ChatTemplate;
 import dev.cft.lm.generate.GenerationRequest;
@@ -41,7 +42,10 @@ public class OpenAiResource {
 
   private final ServedModels models;
 
-  public OpenAiResource(ServedModels models) {
+  private final ServingMetrics metrics;
+
+  public OpenAiResource(ServedModels models, ServingMetrics metrics) {
+    this.metrics = metrics;
     this.models = models;
   }
 
@@ -66,32 +70,67 @@ public class OpenAiResource {
   @Path("/completions")
   @Blocking
   public Response completions(JsonNode body) {
-    String model = OpenAiRequests.model(body);
-    GenerationRequest request =
-        OpenAiRequests.generation(
-            body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
-    return answer(model, request, OpenAiRequests.stream(body), false);
+    return measured(
+        "completions",
+        body,
+        call -> {
+          String model = OpenAiRequests.model(body);
+          GenerationRequest request =
+              OpenAiRequests.generation(
+                  body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
+          return answer(call, model, request, OpenAiRequests.stream(body), false);
+        });
   }
 
   @POST
   @Path("/chat/completions")
   @Blocking
   public Response chat(JsonNode body) {
-    String model = OpenAiRequests.model(body);
-    GenerationRequest request =
-        OpenAiRequests.generation(
-            body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END);
-    return answer(model, request, OpenAiRequests.stream(body), true);
+    return measured(
+        "chat_completions",
+        body,
+        call -> {
+          String model = OpenAiRequests.model(body);
+          GenerationRequest request =
+              OpenAiRequests.generation(
+                  body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END);
+          return answer(call, model, request, OpenAiRequests.stream(body), true);
+        });
   }
 
-  private Response answer(String model, GenerationRequest request, boolean stream, boolean chat) {
+  /** Counts a request's errors; its success is counted where the answer is complete. */
+  private Response measured(
+      String endpoint,
+      JsonNode body,
+      java.util.function.Function<ServingMetrics.Call, Response> handler) {
+    ServingMetrics.Call call =
+        metrics.call(endpoint, body != null && body.path("stream").asBoolean(false));
+    try {
+      return handler.apply(call);
+    } catch (OpenAiError e) {
+      call.failed(e.type());
+      throw e;
+    } catch (RuntimeException e) {
+      call.failed(OpenAiError.type(500));
+      throw e;
+    }
+  }
+
+  private Response answer(
+      ServingMetrics.Call call,
+      String model,
+      GenerationRequest request,
+      boolean stream,
+      boolean chat) {
     ServedModels.Lease lease =
         models.lease(model).orElseThrow(() -> OpenAiError.modelNotFound(model));
+    call.model(model);
     String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     long created = Instant.now().getEpochSecond();
     if (!stream) {
       try (lease) {
-        GenerationResult result = generate(lease, request, text -> {});
+        GenerationResult result = generate(lease, request, text -> call.generated());
+        call.succeeded(result.tokens().length);
         ObjectNode reply = envelope(id, created, model, chat, false);
         ObjectNode choice = reply.putArray("choices").addObject().put("index", 0);
         if (chat) {
@@ -117,6 +156,7 @@ public class OpenAiResource {
                     lease,
                     request,
                     piece -> {
+                      call.generated();
                       ObjectNode chunk = chunk(id, created, model, chat);
                       ObjectNode choice = choice(chunk);
                       if (chat) {
@@ -138,10 +178,18 @@ public class OpenAiResource {
             send(out, last);
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-          } catch (IllegalArgumentException e) {
-            ObjectNode error = OpenAiError.body(JSON, 400, e.getMessage(), null, null);
+            call.succeeded(result.tokens().length);
+          } catch (OpenAiError e) {
+            call.failed(e.type());
+            ObjectNode error = OpenAiError.body(JSON, e.status, e.getMessage(), e.param, e.code);
             out.write(("data: " + error + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+          } catch (UncheckedIOException | IOException e) {
+            call.failed("client_closed");
+            throw e;
+          } catch (RuntimeException e) {
+            call.failed(OpenAiError.type(500));
+            throw e;
           }
         };
     return Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache").build();

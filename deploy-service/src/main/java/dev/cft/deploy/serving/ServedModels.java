@@ -1,6 +1,7 @@
 package dev.cft.deploy.serving;
 
 import ai.djl.ndarray.NDManager;
+import dev.cft.deploy.metrics.ServingMetrics;
 import dev.cft.deploy.registry.ModelRegistry;
 import dev.cft.events.Buckets;
 import dev.cft.events.ModelKeys;
@@ -88,15 +89,19 @@ public class ServedModels {
   private final Map<String, Served> byDomain = new ConcurrentHashMap<>();
   private java.util.concurrent.ScheduledExecutorService timer;
 
+  private final ServingMetrics metrics;
+
   public ServedModels(
       ObjectStore store,
       ModelRegistry registry,
+      ServingMetrics metrics,
       @org.eclipse.microprofile.config.inject.ConfigProperty(
               name = "cft.deploy.reconcile-interval",
               defaultValue = "30s")
           java.time.Duration reconcileInterval) {
     this.store = store;
     this.registry = registry;
+    this.metrics = metrics;
     this.reconcileInterval = reconcileInterval;
   }
 
@@ -150,6 +155,7 @@ public class ServedModels {
     }
     Served fresh = load(domain, version);
     Served old = byDomain.put(domain, fresh);
+    metrics.serving(domain, version);
     LOG.infof("%s: serving %s%s", domain, version, old == null ? "" : " (was " + old.version + ")");
     if (old != null) {
       old.retired.set(true);

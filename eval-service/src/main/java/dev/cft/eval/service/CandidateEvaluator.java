@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.eval.config.GateConfig;
+import dev.cft.eval.metrics.EvalMetrics;
 import dev.cft.events.Buckets;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
@@ -49,7 +50,10 @@ public class CandidateEvaluator {
   private final ObjectStore store;
   private final GateConfig config;
 
-  public CandidateEvaluator(ObjectStore store, GateConfig config) {
+  private final EvalMetrics metrics;
+
+  public CandidateEvaluator(ObjectStore store, GateConfig config, EvalMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.config = config;
   }
@@ -62,6 +66,7 @@ public class CandidateEvaluator {
       return event(candidate, readJson(done.get()), evaluationKey); // a redelivery: same verdict
     }
     Path work = null;
+    long started = System.nanoTime();
     try {
       work = WorkDirs.create("cft-eval-");
       Map<String, List<Example>> sets = sets(candidate, work.resolve("sets"));
@@ -80,6 +85,7 @@ public class CandidateEvaluator {
       evaluation.put("correlationId", candidate.correlationId());
       evaluation.put("passed", verdict.passed());
       evaluation.set("reasons", JSON.valueToTree(verdict.reasons()));
+      evaluation.set("failedRules", JSON.valueToTree(verdict.failedRules()));
       evaluation.set("gate", JSON.valueToTree(gate));
       ObjectNode sizes = evaluation.putObject("sets");
       sets.forEach((name, examples) -> sizes.put(name, examples.size()));
@@ -92,6 +98,13 @@ public class CandidateEvaluator {
           evaluationKey,
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation),
           "application/json");
+      metrics.evaluated(
+          domain,
+          candidateMetrics,
+          productionMetrics,
+          verdict.passed(),
+          verdict.failedRules(),
+          java.time.Duration.ofNanos(System.nanoTime() - started));
       LOG.infof(
           "%s %s vs %s: %s %s",
           domain,

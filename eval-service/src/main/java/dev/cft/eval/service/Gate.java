@@ -24,7 +24,33 @@ public record Gate(
   public static final String RETENTION = "retention";
   public static final String GOLDEN = "golden";
 
-  public record Verdict(boolean passed, List<String> reasons) {}
+  /**
+   * @param reasons failures first, then the rules met, in words
+   * @param failedRules the rules that failed, as metric tags ({@code val_improvement}, ...)
+   */
+  public record Verdict(boolean passed, List<String> reasons, List<String> failedRules) {}
+
+  /** The findings of one judgement, in words and by rule. */
+  private static final class Findings {
+    final List<String> passes = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
+    final List<String> failedRules = new ArrayList<>();
+
+    void check(boolean ok, String rule, String reason) {
+      if (ok) {
+        passes.add(reason);
+      } else {
+        failures.add(reason);
+        failedRules.add(rule);
+      }
+    }
+
+    Verdict verdict() {
+      List<String> reasons = new ArrayList<>(failures);
+      reasons.addAll(passes);
+      return new Verdict(failures.isEmpty(), reasons, List.copyOf(failedRules));
+    }
+  }
 
   public static Gate of(GateConfig config) {
     return new Gate(
@@ -53,79 +79,77 @@ public record Gate(
    * @param production null when the domain has no production model: only absolute bounds apply
    */
   public Verdict judge(Map<String, Metrics> candidate, Map<String, Metrics> production) {
-    List<String> passes = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
+    Findings findings = new Findings();
     Metrics val = candidate.get(VAL);
     if (val == null) {
-      failures.add("the new version has no val examples: nothing to judge the candidate on");
+      findings.check(
+          false,
+          "no_val",
+          "the new version has no val examples: nothing to judge the candidate on");
     } else if (maxValLoss != null) {
-      check(
+      findings.check(
           val.loss() <= maxValLoss,
+          "max_val_loss",
           String.format(
               Locale.ROOT,
               "val loss %.4f %s the bound %.4f",
               val.loss(),
               val.loss() <= maxValLoss ? "is within" : "exceeds",
-              maxValLoss),
-          passes,
-          failures);
+              maxValLoss));
     }
     Metrics golden = candidate.get(GOLDEN);
     if (minGoldenExactMatch != null && golden != null && golden.exactMatch() != null) {
       boolean ok = golden.exactMatch() >= minGoldenExactMatch;
-      check(
+      findings.check(
           ok,
+          "min_golden_exact_match",
           String.format(
               Locale.ROOT,
               "golden exact match %.3f %s the required %.3f",
               golden.exactMatch(),
               ok ? "meets" : "is below",
-              minGoldenExactMatch),
-          passes,
-          failures);
+              minGoldenExactMatch));
     }
     if (production == null) {
-      passes.add("no production model yet: judged on absolute bounds only");
+      findings.passes.add("no production model yet: judged on absolute bounds only");
     } else {
       relative(
+          findings,
+          "val_improvement",
           VAL,
           candidate,
           production,
           -minValLossImprovement,
-          "must improve by at least",
-          passes,
-          failures);
+          "must improve by at least");
       relative(
+          findings,
+          "retention_budget",
           RETENTION,
           candidate,
           production,
           maxRetentionLossIncrease,
-          "may worsen by at most",
-          passes,
-          failures);
+          "may worsen by at most");
       relative(
+          findings,
+          "golden_budget",
           GOLDEN,
           candidate,
           production,
           maxGoldenLossIncrease,
-          "may worsen by at most",
-          passes,
-          failures);
+          "may worsen by at most");
     }
-    List<String> reasons = new ArrayList<>(failures);
-    reasons.addAll(passes);
-    return new Verdict(failures.isEmpty(), reasons);
+    return findings.verdict();
   }
 
   /** Candidate loss vs production loss on one set: relative change ≤ {@code allowed}. */
   private static void relative(
+      Findings findings,
+      String ruleId,
       String set,
       Map<String, Metrics> candidate,
       Map<String, Metrics> production,
       double allowed,
-      String rule,
-      List<String> passes,
-      List<String> failures) {
+      String rule) {
     Metrics c = candidate.get(set);
     Metrics p = production.get(set);
     if (c == null || p == null) {
@@ -133,8 +157,9 @@ public record Gate(
     }
     double change = (c.loss() - p.loss()) / p.loss();
     boolean ok = change <= allowed;
-    check(
+    findings.check(
         ok,
+        ruleId,
         String.format(
             Locale.ROOT,
             "%s loss %.4f vs production %.4f (%+.2f %%): %s %.2f %%",
@@ -143,12 +168,6 @@ public record Gate(
             p.loss(),
             100 * change,
             rule,
-            100 * Math.abs(allowed)),
-        passes,
-        failures);
-  }
-
-  private static void check(boolean ok, String reason, List<String> passes, List<String> failures) {
-    (ok ? passes : failures).add(reason);
+            100 * Math.abs(allowed)));
   }
 }

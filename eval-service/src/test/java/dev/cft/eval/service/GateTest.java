@@ -27,6 +27,7 @@ class GateTest {
             Map.of("val", loss(1.80), "retention", loss(2.03)),
             Map.of("val", loss(2.00), "retention", loss(2.00)));
     assertTrue(v.passed(), v.reasons().toString());
+    assertEquals(java.util.List.of(), v.failedRules());
     assertTrue(
         v.reasons().get(0).startsWith("val loss 1.8000 vs production 2.0000 (-10.00 %)"),
         v.reasons().get(0));
@@ -39,6 +40,7 @@ class GateTest {
             Map.of("val", loss(1.995), "retention", loss(2.10)),
             Map.of("val", loss(2.00), "retention", loss(2.00)));
     assertFalse(v.passed());
+    assertEquals(java.util.List.of("val_improvement", "retention_budget"), v.failedRules());
     assertEquals(2, v.reasons().size(), v.reasons().toString());
     assertTrue(v.reasons().get(0).contains("must improve by at least 1.00 %"), v.reasons().get(0));
     assertTrue(
@@ -56,6 +58,7 @@ class GateTest {
             new ObjectMapper().readTree("{\"maxValLoss\": 1.5, \"minGoldenExactMatch\": 0.8}"));
     Gate.Verdict v = bounded.judge(Map.of("val", loss(1.6), "golden", exact(1.0, 0.9)), null);
     assertFalse(v.passed());
+    assertEquals(java.util.List.of("max_val_loss"), v.failedRules());
     assertTrue(
         v.reasons().get(0).contains("val loss 1.6000 exceeds the bound 1.5000"),
         v.reasons().toString());
@@ -75,6 +78,7 @@ class GateTest {
   void aCandidateWithoutValExamplesIsNotPromoted() {
     Gate.Verdict v = DEFAULT.judge(Map.of("golden", loss(1.0)), null);
     assertFalse(v.passed());
+    assertEquals(java.util.List.of("no_val"), v.failedRules());
     assertTrue(v.reasons().get(0).contains("no val examples"), v.reasons().toString());
   }
 }

@@ -13,6 +13,7 @@ import dev.cft.events.EventIds;
 import dev.cft.events.IngestRejected;
 import dev.cft.events.ObjectLanded;
 import dev.cft.ingest.config.IngestConfig;
+import dev.cft.ingest.metrics.IngestMetrics;
 import dev.cft.ingest.storage.DatasetVersions;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +45,12 @@ public class IngestService {
   private final DatasetVersions versions;
   private final IngestConfig config;
   private final SampleReader reader;
+  private final IngestMetrics metrics;
 
-  public IngestService(ObjectStore store, DatasetVersions versions, IngestConfig config) {
+  public IngestService(
+      ObjectStore store, DatasetVersions versions, IngestConfig config, IngestMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.versions = versions;
     this.config = config;
     this.reader =
@@ -84,15 +88,32 @@ public class IngestService {
       issues.add(Issue.file("has no examples (empty or blank)"));
       issueCount++;
     }
+    metrics.read(domain, landed.size(), read.samples().size(), issueCount);
     boolean reject =
         issueCount > 0 && (config.rejectFileOnErrors() || read.samples().isEmpty() || badDomain);
     if (issueCount > 0) {
       quarantine(landed, issues, issueCount);
     }
     if (reject) {
-      return Outcome.rejected(rejectedEvent(landed, issues, issueCount), issueCount + " problems");
+      return Outcome.rejected(
+          rejectedEvent(landed, issues, issueCount),
+          issueCount + " problems",
+          reason(badDomain, read, issues));
     }
     return version(landed, read, sha256, issueCount);
+  }
+
+  private static IngestMetrics.Reason reason(
+      boolean badDomain, SampleReader.Result read, List<Issue> issues) {
+    if (badDomain) {
+      return IngestMetrics.Reason.DOMAIN;
+    }
+    if (read.valid() && read.samples().isEmpty()) {
+      return IngestMetrics.Reason.EMPTY;
+    }
+    return issues.stream().anyMatch(i -> i.line() != null)
+        ? IngestMetrics.Reason.INVALID_RECORDS
+        : IngestMetrics.Reason.UNREADABLE;
   }
 
   private Outcome version(
@@ -262,10 +283,15 @@ public class IngestService {
             .toList());
   }
 
-  /** Notes the outcome in the ledger, once its event is on Kafka. */
+  /** Notes the outcome in the ledger and the metrics, once its event is on Kafka. */
   public void record(ObjectLanded landed, Outcome outcome) {
-    if (outcome.kind() == Outcome.Kind.SKIPPED) {
-      return;
+    switch (outcome.kind()) {
+      case SKIPPED -> {
+        return;
+      }
+      case ACCEPTED -> metrics.accepted(landed.domain(), landed.occurredAt());
+      case DUPLICATE -> metrics.duplicate(landed.domain());
+      case REJECTED -> metrics.rejected(landed.domain(), outcome.reason());
     }
     ObjectNode entry = versions.json().createObjectNode();
     entry.put("key", landed.key()).put("outcome", outcome.kind().name());

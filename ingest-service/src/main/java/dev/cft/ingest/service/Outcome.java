@@ -2,12 +2,18 @@ package dev.cft.ingest.service;
 
 import dev.cft.events.DatasetReady;
 import dev.cft.events.IngestRejected;
+import dev.cft.ingest.metrics.IngestMetrics;
 
 /**
  * What became of one ingested object; the event (if any) is sent before the outcome is recorded, so
  * a crash in between re-sends it (same event id) rather than losing it.
  */
-public record Outcome(Kind kind, String detail, DatasetReady ready, IngestRejected rejected) {
+public record Outcome(
+    Kind kind,
+    String detail,
+    DatasetReady ready,
+    IngestRejected rejected,
+    IngestMetrics.Reason reason) {
   public enum Kind {
     /** A new dataset version. */
     ACCEPTED,
@@ -20,14 +26,14 @@ public record Outcome(Kind kind, String detail, DatasetReady ready, IngestReject
   }
 
   static Outcome accepted(DatasetReady ready, String detail) {
-    return new Outcome(Kind.ACCEPTED, detail, ready, null);
+    return new Outcome(Kind.ACCEPTED, detail, ready, null, null);
   }
 
-  static Outcome rejected(IngestRejected rejected, String detail) {
-    return new Outcome(Kind.REJECTED, detail, null, rejected);
+  static Outcome rejected(IngestRejected rejected, String detail, IngestMetrics.Reason reason) {
+    return new Outcome(Kind.REJECTED, detail, null, rejected, reason);
   }
 
   static Outcome of(Kind kind, String detail) {
-    return new Outcome(kind, detail, null, null);
+    return new Outcome(kind, detail, null, null, null);
   }
 }

@@ -140,11 +140,15 @@ public final class FineTuner {
           }
         }
         state = state.after(step + 1);
+        boolean stop = request.checkpointEvery() > 0 && !lastStep && listener.stopRequested();
         if (request.checkpointEvery() > 0
-            && ((step + 1) % request.checkpointEvery() == 0 || lastStep)) {
+            && ((step + 1) % request.checkpointEvery() == 0 || lastStep || stop)) {
           Path dir = request.checkpointDir().resolve("step-" + (step + 1));
           saveCheckpoint(dir, optimizer, state, bestWeights);
           listener.onCheckpoint(step + 1, dir);
+        }
+        if (stop) {
+          throw new TrainingStopped(step + 1);
         }
         if (stoppedEarly) {
           break;

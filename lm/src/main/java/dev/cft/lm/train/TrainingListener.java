@@ -22,5 +22,14 @@ public interface TrainingListener {
 
   default void onCheckpoint(long step, Path dir) {}
 
+  /**
+   * Asked after each step: true ends the run with a checkpoint of that step and {@link
+   * TrainingStopped} (a worker shutting down hands its job over without losing steps). Only runs
+   * that checkpoint can stop.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
+
   TrainingListener NONE = new TrainingListener() {};
 }

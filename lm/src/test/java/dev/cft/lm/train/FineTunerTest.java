@@ -1,6 +1,7 @@
 package dev.cft.lm.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -104,6 +105,68 @@ class FineTunerTest {
     assertEquals(10, whole.losses().size());
     assertEquals(5, resumed.resumedFromStep());
     assertEquals(whole.losses().subList(5, 10), resumed.losses());
+  }
+
+  /**
+   * A stop request after step 7 (not a checkpoint step) checkpoints step 7 and ends the run; the
+   * run resumed from it takes the steps the uninterrupted run took.
+   */
+  @Test
+  void aStopRequestCheckpointsTheCurrentStepAndTheResumedRunContinuesExactly(@TempDir Path dir) {
+    TrainingRequest.Builder base =
+        TrainingRequest.builder(alphabetRuns(24, 5), 32)
+            .epochs(10)
+            .maxSteps(10)
+            .batch(4, 1)
+            .learningRate(1e-3, 0.2, 0.1)
+            .regularization(0.01, 1.0, 0.1)
+            .seed(4);
+    TrainingResult whole;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 3)) {
+      whole = new FineTuner(model, tokenizer).train(base.checkpoints(5, dir.resolve("a")).build());
+    }
+    List<Long> checkpoints = new ArrayList<>();
+    TrainingStopped stopped;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 3)) {
+      TrainingListener stopAfter7 =
+          new TrainingListener() {
+            long last;
+
+            @Override
+            public void onStep(Step step) {
+              last = step.step();
+            }
+
+            @Override
+            public void onCheckpoint(long step, Path checkpoint) {
+              checkpoints.add(step);
+            }
+
+            @Override
+            public boolean stopRequested() {
+              return last == 7;
+            }
+          };
+      stopped =
+          assertThrows(
+              TrainingStopped.class,
+              () ->
+                  new FineTuner(model, tokenizer)
+                      .train(base.checkpoints(5, dir.resolve("b")).build(), stopAfter7));
+    }
+    assertEquals(7, stopped.step());
+    assertEquals(List.of(5L, 7L), checkpoints);
+    TrainingResult resumed;
+    try (Gpt model = Gpt.initialize(CONFIG, root, 77)) {
+      resumed =
+          new FineTuner(model, tokenizer)
+              .train(
+                  base.checkpoints(5, dir.resolve("c"))
+                      .resumeFrom(dir.resolve("b/step-7"))
+                      .build());
+    }
+    assertEquals(7, resumed.resumedFromStep());
+    assertEquals(whole.losses().subList(7, 10), resumed.losses());
   }
 
   /** Reverse alphabet runs: the opposite of what the training data teaches. */

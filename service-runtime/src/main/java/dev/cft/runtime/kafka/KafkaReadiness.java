@@ -6,9 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,20 +40,7 @@ public class KafkaReadiness implements HealthCheck {
       @ConfigProperty(name = "cft.kafka.health-timeout", defaultValue = "3s") Duration timeout) {
     this.timeout = timeout;
     this.bootstrap = kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-    Set<String> adminKeys = AdminClientConfig.configNames();
-    Map<String, Object> config = new HashMap<>();
-    kafkaConfig.forEach(
-        (key, value) -> {
-          if (adminKeys.contains(key)) {
-            config.put(key, value);
-          }
-        });
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    // Find a restarted broker within a probe period, not after the default 1 s → 10 s backoff.
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness");
-    this.admin = Admin.create(config);
+    this.admin = KafkaAdmins.create(kafkaConfig, timeout, "readiness");
   }
 
   @Override

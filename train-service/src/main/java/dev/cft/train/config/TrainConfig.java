@@ -72,4 +72,11 @@ public interface TrainConfig {
 
   /** This worker's name in job events; the host name when unset. */
   Optional<String> workerId();
+
+  /**
+   * How long a stopping worker waits for its running job to checkpoint and hand over (the step in
+   * progress, then the checkpoint upload); keep it below the pod's termination grace period.
+   */
+  @WithDefault("60s")
+  java.time.Duration stopGrace();
 }

@@ -3,12 +3,15 @@ package dev.cft.train.messaging;
 import dev.cft.events.DatasetReady;
 import dev.cft.train.service.TrainingJobs;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * One training job per {@code datasets.ready}. The record is acknowledged once the job is queued: a
- * run takes longer than any consumer time-out, and its state lives on {@code training.jobs}.
+ * One training job per {@code datasets.ready}, one at a time. The record is acknowledged when its
+ * job has ended (succeeded or failed), so the group's lag is the work waiting and running; the
+ * job's state lives on {@code training.jobs} and in its record in the store meanwhile.
  */
 @ApplicationScoped
 public class DatasetsConsumer {
@@ -19,11 +22,12 @@ public class DatasetsConsumer {
   }
 
   @Incoming(Channels.DATASETS_READY)
-  public void onDatasetReady(ConsumerRecord<String, DatasetReady> record) {
+  public CompletionStage<Void> onDatasetReady(ConsumerRecord<String, DatasetReady> record) {
     if (record.value() == null) {
-      throw new IllegalArgumentException(
-          "unreadable datasets.ready record at " + record.partition() + "@" + record.offset());
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "unreadable datasets.ready record at " + record.partition() + "@" + record.offset()));
     }
-    jobs.submit(record.value());
+    return jobs.submit(record.value());
   }
 }

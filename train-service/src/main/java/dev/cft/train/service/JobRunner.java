@@ -22,10 +22,12 @@ import dev.cft.lm.train.FineTuner;
 import dev.cft.lm.train.TrainingListener;
 import dev.cft.lm.train.TrainingRequest;
 import dev.cft.lm.train.TrainingResult;
+import dev.cft.lm.train.TrainingStopped;
 import dev.cft.runtime.io.WorkDirs;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
+import dev.cft.train.metrics.TrainMetrics;
 import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.OwnedJobs;
@@ -55,10 +57,18 @@ public class JobRunner {
   private final TrainConfig config;
   private final JobEvents events;
   private final OwnedJobs owned;
+  private final TrainMetrics metrics;
   private final String workerId;
+  private volatile boolean stopRequested;
 
-  public JobRunner(ObjectStore store, TrainConfig config, JobEvents events, OwnedJobs owned) {
+  public JobRunner(
+      ObjectStore store,
+      TrainConfig config,
+      JobEvents events,
+      OwnedJobs owned,
+      TrainMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.config = config;
     this.events = events;
     this.owned = owned;
@@ -68,6 +78,13 @@ public class JobRunner {
 
   public String workerId() {
     return workerId;
+  }
+
+  /**
+   * The worker is stopping: a running job checkpoints after its current step and is handed over.
+   */
+  public void requestStop() {
+    stopRequested = true;
   }
 
   public static String jobId(DatasetReady ready) {
@@ -86,6 +103,7 @@ public class JobRunner {
     if (record == null) {
       return; // no longer ours
     }
+    Instant started = Instant.now();
     DatasetReady ready = record.dataset();
     JobSettings settings = record.settings();
     String domain = ready.domain();
@@ -93,7 +111,7 @@ public class JobRunner {
     String prefix = ModelKeys.version(domain, version);
     if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
       LOG.infof("%s %s is already registered: job %s has nothing to do", domain, version, jobId);
-      end(record, State.SUCCEEDED, "candidate " + version + " was already registered");
+      end(record, State.SUCCEEDED, "candidate " + version + " was already registered", started);
       return;
     }
     Path work = null;
@@ -132,7 +150,7 @@ public class JobRunner {
       }
       if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
         // Registered meanwhile by a worker that was presumed dead: the first one counts.
-        end(record, State.SUCCEEDED, "candidate " + version + " was registered meanwhile");
+        end(record, State.SUCCEEDED, "candidate " + version + " was registered meanwhile", started);
         return;
       }
       store.uploadDirectory(out, Buckets.MODELS, prefix);
@@ -159,25 +177,36 @@ public class JobRunner {
               + " steps"
               + (result.resumedFromStep() > 0
                   ? " (resumed at step " + result.resumedFromStep() + ")"
-                  : ""));
+                  : ""),
+          started);
       LOG.infof(
           "%s %s: trained %d steps, best val loss %.4f",
           domain, version, result.steps(), result.bestValidationLoss());
+    } catch (TrainingStopped e) {
+      JobRecord left = owned.update(jobId, JobRecord::handedOver);
+      owned.release(jobId);
+      LOG.infof("job %s (%s) stopped at step %d: handed over", jobId, domain, e.step());
+      if (left != null) {
+        announce(left, State.HEARTBEAT, "worker stopping: handed over at step " + e.step());
+      }
     } catch (IOException | RuntimeException e) {
       LOG.errorf(e, "job %s (%s v%d) failed", jobId, domain, ready.datasetVersion());
-      end(record, State.FAILED, String.valueOf(e.getMessage()));
+      end(record, State.FAILED, String.valueOf(e.getMessage()), started);
     } finally {
       WorkDirs.delete(work);
     }
   }
 
-  private void end(JobRecord record, State state, String message) {
+  private void end(JobRecord record, State state, String message, Instant started) {
+    metrics.jobEnded(
+        record.dataset().domain(), state, java.time.Duration.between(started, Instant.now()));
     JobRecord ended = owned.update(record.jobId(), r -> r.ended(state, Instant.now()));
     announce(ended == null ? record.ended(state, Instant.now()) : ended, state, message);
   }
 
   /** Publishes the job's state on training.jobs. */
   public void announce(JobRecord record, State state, String message) {
+    metrics.state(record.dataset().domain(), state);
     events.job(
         record.dataset(),
         record.jobId(),
@@ -307,11 +336,19 @@ public class JobRunner {
   private TrainingListener listener(JobRecord record, String base) {
     DatasetReady ready = record.dataset();
     String jobId = record.jobId();
+    TrainMetrics.JobGauges gauges = metrics.job(ready.domain(), jobId);
     return new TrainingListener() {
       Double lastVal;
+      long lastStepAt;
 
       @Override
       public void onStep(Step step) {
+        long now = System.nanoTime();
+        if (lastStepAt != 0) {
+          metrics.step(ready.domain(), java.time.Duration.ofNanos(now - lastStepAt));
+        }
+        lastStepAt = now;
+        gauges.step(step.step(), step.totalSteps(), step.loss(), step.tokensPerSecond());
         if (step.step() % config.progressEvery() == 0 || step.step() == step.totalSteps()) {
           events.progress(
               new TrainingProgress(
@@ -332,14 +369,24 @@ public class JobRunner {
       }
 
       @Override
+      public boolean stopRequested() {
+        return stopRequested;
+      }
+
+      @Override
       public void onValidation(long step, double validationLoss, boolean improved) {
         lastVal = validationLoss;
+        gauges.validation(validationLoss);
+        lastStepAt = 0; // nor is a validation
       }
 
       @Override
       public void onCheckpoint(long step, Path dir) {
         String key = jobId + "/step-" + step + "/";
+        long start = System.nanoTime();
         store.uploadDirectory(dir, Buckets.CHECKPOINTS, key);
+        metrics.checkpoint(ready.domain(), java.time.Duration.ofNanos(System.nanoTime() - start));
+        lastStepAt = 0; // the upload is no step's time
         JobRecord updated = owned.update(jobId, r -> r.checkpoint(step, key, Instant.now()));
         if (updated != null) {
           announce(updated, State.HEARTBEAT, null);

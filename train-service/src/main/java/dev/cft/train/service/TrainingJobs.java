@@ -7,6 +7,7 @@ import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
+import dev.cft.train.metrics.TrainMetrics;
 import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.JobStore;
@@ -17,7 +18,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +34,10 @@ import org.jboss.logging.Logger;
  * The jobs of this worker, run one at a time in arrival order. Owned jobs carry a heartbeat in
  * their record; a job whose heartbeat goes stale (its worker was killed) is taken over here and
  * resumed from its last checkpoint.
+ *
+ * <p>{@link #submit} completes when the job has ended, wherever it ran: the {@code datasets.ready}
+ * record is committed only then, so the consumer group's lag counts the jobs queued and running —
+ * the figure KEDA scales train workers on — and a record whose worker died is delivered again.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -51,6 +61,16 @@ public class TrainingJobs {
   private final ExecutorService jobs =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "train-jobs"));
 
+  /** Accepting a job reads and writes the store: off the Kafka consumer's event loop. */
+  private final ExecutorService intake =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "train-intake"));
+
+  /** The end of each job run here or watched while another worker runs it. */
+  private final Map<String, CompletableFuture<Void>> ends = new ConcurrentHashMap<>();
+
+  private final Set<String> watched = ConcurrentHashMap.newKeySet();
+  private final TrainMetrics metrics;
+  private volatile boolean stopping;
   private ScheduledExecutorService timer;
 
   public TrainingJobs(
@@ -59,7 +79,9 @@ public class TrainingJobs {
       JobStore store,
       OwnedJobs owned,
       TrainConfig config,
-      ObjectStore objects) {
+      ObjectStore objects,
+      TrainMetrics metrics) {
+    this.metrics = metrics;
     this.objects = objects;
     this.runner = runner;
     this.events = events;
@@ -70,6 +92,15 @@ public class TrainingJobs {
 
   void start(@Observes StartupEvent event) {
     timer = Executors.newScheduledThreadPool(2, r -> new Thread(r, "train-jobs-timer"));
+    // Loads the engine (libtorch) once, off the start-up path: the device runs use is its default.
+    timer.execute(
+        () ->
+            quietly(
+                "device",
+                () -> {
+                  ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+                  metrics.device(engine.defaultDevice().toString(), engine.getGpuCount());
+                }));
     long beat = config.heartbeatInterval().toMillis();
     timer.scheduleWithFixedDelay(
         () -> quietly("heartbeat", () -> owned.heartbeat(Instant.now())),
@@ -81,26 +112,59 @@ public class TrainingJobs {
         () -> quietly("recovery", this::recover), scan, scan, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A running job checkpoints after its current step and is handed over (its record made stale at
+   * once, so another worker resumes it at its next scan); queued ones are left to others. Its Kafka
+   * record has not ended: it stays uncommitted and is delivered again.
+   */
   void stop(@Observes ShutdownEvent event) {
+    stopping = true;
+    runner.requestStop();
     if (timer != null) {
       timer.shutdownNow();
+    }
+    intake.shutdownNow();
+    jobs.shutdown();
+    try {
+      if (!jobs.awaitTermination(config.stopGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warnf("the running job did not stop within %s", config.stopGrace());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     jobs.shutdownNow();
   }
 
-  /** Accepts the job of a dataset version, unless it is known already (a redelivery). */
-  public void submit(DatasetReady ready) {
+  /**
+   * Accepts the job of a dataset version, unless it is known already (a redelivery); completes when
+   * the job has ended.
+   */
+  public CompletionStage<Void> submit(DatasetReady ready) {
+    return CompletableFuture.supplyAsync(() -> accept(ready), intake).thenCompose(end -> end);
+  }
+
+  private CompletableFuture<Void> accept(DatasetReady ready) {
     String jobId = JobRunner.jobId(ready);
+    CompletableFuture<Void> here = ends.get(jobId);
+    if (here != null) {
+      return here;
+    }
     Optional<JobRecord> known = store.read(jobId);
-    if (known.isPresent() && (known.get().isTerminal() || !isStale(known.get(), Instant.now()))) {
+    if (known.isPresent() && known.get().isTerminal()) {
       LOG.infof(
-          "job %s (%s v%d) is known (%s): not queued again",
+          "job %s (%s v%d) has ended (%s): not run again",
           jobId, ready.domain(), ready.datasetVersion(), known.get().state());
-      return;
+      return CompletableFuture.completedFuture(null);
+    }
+    if (known.isPresent() && isStale(known.get(), Instant.now())) {
+      return take(known.get());
     }
     if (known.isPresent()) {
-      take(known.get());
-      return;
+      LOG.infof(
+          "job %s (%s v%d) runs on %s: waiting for its end",
+          jobId, ready.domain(), ready.datasetVersion(), known.get().workerId());
+      watched.add(jobId);
+      return ends.computeIfAbsent(jobId, id -> new CompletableFuture<>());
     }
     JobSettings settings;
     try {
@@ -120,14 +184,14 @@ public class TrainingJobs {
       store.write(refused);
       runner.announce(
           refused, State.FAILED, ModelKeys.training(ready.domain()) + ": " + e.getMessage());
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     JobRecord record =
         new JobRecord(
             jobId, ready, settings, State.QUEUED, runner.workerId(), Instant.now(), null, null, 0);
     owned.own(record);
     runner.announce(record, State.QUEUED, null);
-    enqueue(record);
+    return enqueue(record);
   }
 
   /** The configured settings, with the domain's {@code training.json} applied if it has one. */
@@ -145,28 +209,56 @@ public class TrainingJobs {
     }
   }
 
-  /** One pass over the job records: takes over every job whose worker stopped beating. */
+  /**
+   * One pass over the job records: takes over every job whose worker stopped beating, and ends the
+   * wait for watched jobs that have ended.
+   */
   public void recover() {
     Instant now = Instant.now();
+    Map<String, Instant> beats = new java.util.HashMap<>();
+    Map<String, String> domains = new java.util.HashMap<>();
+    Set<String> unfinished = new java.util.HashSet<>();
     for (JobRecord record : store.all()) {
-      if (!record.isTerminal() && !owned.owns(record.jobId()) && isStale(record, now)) {
+      if (record.isTerminal()) {
+        continue;
+      }
+      unfinished.add(record.jobId());
+      beats.put(record.jobId(), record.heartbeatAt());
+      domains.put(record.jobId(), record.dataset().domain());
+      if (!owned.owns(record.jobId()) && isStale(record, now)) {
         take(record);
+      }
+    }
+    metrics.unfinished(domains, beats);
+    for (String jobId : watched) {
+      if (!unfinished.contains(jobId) && !owned.owns(jobId)) {
+        watched.remove(jobId);
+        CompletableFuture<Void> end = ends.remove(jobId);
+        if (end != null) {
+          end.complete(null);
+        }
       }
     }
   }
 
-  private void take(JobRecord stale) {
+  /** Synchronized: the intake and the recovery scan may find the same stale job at once. */
+  private synchronized CompletableFuture<Void> take(JobRecord stale) {
+    if (owned.owns(stale.jobId())) {
+      return ends.computeIfAbsent(stale.jobId(), id -> new CompletableFuture<>());
+    }
     JobRecord claimed = stale.resumedBy(runner.workerId(), Instant.now());
     store.write(claimed);
     try {
       Thread.sleep(CLAIM_SETTLE.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
+      return CompletableFuture.failedFuture(e);
     }
     Optional<JobRecord> now = store.read(claimed.jobId());
     if (now.isEmpty() || !runner.workerId().equals(now.get().workerId())) {
-      return; // another worker claimed it at the same time and wrote last
+      // Another worker claimed it at the same time and wrote last: its end is awaited.
+      watched.add(claimed.jobId());
+      return ends.computeIfAbsent(claimed.jobId(), id -> new CompletableFuture<>());
     }
     owned.own(claimed);
     LOG.infof(
@@ -176,15 +268,42 @@ public class TrainingJobs {
         stale.workerId(),
         stale.checkpointKey() == null ? "the start" : stale.checkpointKey());
     runner.announce(claimed, State.RESUMED, "taken over from " + stale.workerId());
-    enqueue(claimed);
+    return enqueue(claimed);
   }
 
   private boolean isStale(JobRecord record, Instant now) {
     return record.heartbeatAt().plus(config.staleAfter()).isBefore(now);
   }
 
-  private void enqueue(JobRecord record) {
-    jobs.submit(() -> runner.run(record.jobId()));
+  private CompletableFuture<Void> enqueue(JobRecord record) {
+    String jobId = record.jobId();
+    watched.remove(jobId);
+    CompletableFuture<Void> end = ends.computeIfAbsent(jobId, id -> new CompletableFuture<>());
+    if (stopping) {
+      return end; // never completes: the record is delivered again after the restart
+    }
+    metrics.queued(1);
+    jobs.submit(
+        () -> {
+          metrics.queued(-1);
+          if (stopping) {
+            // Not started: let another worker have it at once.
+            owned.update(jobId, JobRecord::handedOver);
+            owned.release(jobId);
+            return;
+          }
+          metrics.running(1);
+          try {
+            runner.run(jobId);
+          } finally {
+            metrics.running(-1);
+            if (!stopping) {
+              ends.remove(jobId, end);
+              end.complete(null);
+            }
+          }
+        });
+    return end;
   }
 
   private static void quietly(String what, Runnable task) {

@@ -46,6 +46,15 @@ public record JobRecord(
         jobId, dataset, settings, State.RESUMED, worker, now, step, checkpointKey, attempts + 1);
   }
 
+  /**
+   * Let go by a worker that is stopping: a heartbeat in the distant past makes the job stale at
+   * once, so the next recovery scan of any worker resumes it.
+   */
+  public JobRecord handedOver() {
+    return new JobRecord(
+        jobId, dataset, settings, state, workerId, Instant.EPOCH, step, checkpointKey, attempts);
+  }
+
   public JobRecord ended(State end, Instant now) {
     return new JobRecord(
         jobId, dataset, settings, end, workerId, now, step, checkpointKey, attempts);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DownCommand.class,
       StatusCommand.class,
       LogsCommand.class,
+      LossCurveCommand.class,
       SuperviseCommand.class
     })
 public final class Pipeline {

@@ -2,6 +2,7 @@ package dev.cft.stack.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
+import dev.cft.ops.MetricsSampler;
 import dev.cft.stack.Ports;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -28,6 +31,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -70,16 +75,21 @@ class PipelineFlowIT {
     state =
         Files.createTempDirectory(Files.createDirectories(Path.of("target", "flow-it")), "state");
     List<String> ports = new ArrayList<>();
+    Map<String, String> services = new TreeMap<>();
     for (String option :
         List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
       int port = Ports.free();
       ports.add("--" + option + "-port=" + port);
+      if (List.of("ingest", "train", "eval", "deploy").contains(option)) {
+        services.put(option, "http://127.0.0.1:" + port);
+      }
       if (option.equals("deploy")) {
         deployPort = port;
       }
     }
     assertEquals(0, run("up", ports.toArray(String[]::new)));
-    try (MinioClient s3 = StackSettings.load(state).s3Client()) {
+    try (MinioClient s3 = StackSettings.load(state).s3Client();
+        MetricsSampler metrics = new MetricsSampler(services, Duration.ofSeconds(2))) {
       DemoCommand.put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
       JsonNode registry =
           await(
@@ -113,17 +123,12 @@ class PipelineFlowIT {
                 .collect(Collectors.joining());
       }
       assertEquals(content, streamed);
-      Completion completion =
-          client
-              .completions()
-              .create(
-                  CompletionCreateParams.builder()
-                      .model(DOMAIN)
-                      .prompt("Ticket 9")
-                      .maxTokens(8)
-                      .temperature(0.0)
-                      .build());
+      Completion completion = client.completions().create(completion(DOMAIN));
       assertEquals(1, completion.choices().size());
+      assertThrows(
+          NotFoundException.class,
+          () -> client.completions().create(completion("no-such-domain")),
+          "an unknown model is an error the serving metrics count");
 
       // Lineage: the object's notification id runs through dataset, candidate, verdict and
       // promotion.
@@ -171,7 +176,20 @@ class PipelineFlowIT {
       assertFalse(
           DemoCommand.exists(s3, "datasets", DOMAIN + "/v3/manifest.json"),
           "the bad file and the copy made no version");
+
+      metrics.sample();
+      FlowMetrics.assertEveryStageMoved(metrics.seen());
+      FlowMetrics.assertDashboardsNameExposedMetrics(metrics.seen());
     }
+  }
+
+  private static CompletionCreateParams completion(String model) {
+    return CompletionCreateParams.builder()
+        .model(model)
+        .prompt("Ticket 9")
+        .maxTokens(8)
+        .temperature(0.0)
+        .build();
   }
 
   private static String versionStatus(JsonNode registry, String version) {

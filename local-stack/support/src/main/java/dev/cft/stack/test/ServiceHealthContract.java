@@ -56,6 +56,9 @@ public abstract class ServiceHealthContract {
         response.body().contains("# TYPE jvm_memory_used_bytes gauge"),
         "no JVM metrics in /q/metrics");
     assertTrue(response.body().contains("http_server_"), "no HTTP server metrics in /q/metrics");
+    assertTrue(
+        response.body().contains("cft_kafka_consumer_lag{group="),
+        "no consumer lag of the service's Kafka inputs in /q/metrics");
   }
 
   /** A part of the stack that can be started again. */
