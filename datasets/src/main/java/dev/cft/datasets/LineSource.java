@@ -17,12 +17,14 @@ final class LineSource {
   record Line(long number, String text, String error) {}
 
   private final InputStream in;
+  private final int maxLineBytes;
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
   private long number;
   private boolean ended;
 
-  LineSource(InputStream in) {
+  LineSource(InputStream in, int maxLineBytes) {
     this.in = in;
+    this.maxLineBytes = maxLineBytes;
   }
 
   /** Lines read so far. */
@@ -36,18 +38,26 @@ final class LineSource {
       return null;
     }
     buffer.reset();
+    long read = 0;
     int b;
     while ((b = in.read()) != -1 && b != '\n') {
-      buffer.write(b);
+      if (read++ < maxLineBytes + 1L) {
+        buffer.write(b); // (+1: room for the \r of a line exactly at the limit)
+      }
     }
     if (b == -1) {
       ended = true;
-      if (buffer.size() == 0) {
+      if (read == 0) {
         return null;
       }
     }
     number++;
     byte[] bytes = buffer.toByteArray();
+    boolean crlf = bytes.length > 0 && bytes[bytes.length - 1] == '\r';
+    if (read > maxLineBytes + (crlf ? 1L : 0L)) {
+      return new Line(
+          number, null, "is " + read + " bytes long, over the line limit of " + maxLineBytes);
+    }
     int length =
         bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
     try {

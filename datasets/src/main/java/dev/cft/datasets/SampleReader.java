@@ -26,9 +26,27 @@ public final class SampleReader {
   /**
    * @param maxExampleTokens an example above this is an error (its tokens would be cut off)
    * @param maxIssuesListed problems kept in full; all are counted
+   * @param maxLineBytes a longer line is an error, and is skipped without being held in memory
+   * @param maxExpandedBytes a compressed file that expands beyond this is refused (a gzip bomb)
    */
-  public record Limits(long maxExampleTokens, int maxIssuesListed, TokenCounter tokens) {
+  public record Limits(
+      long maxExampleTokens,
+      int maxIssuesListed,
+      TokenCounter tokens,
+      int maxLineBytes,
+      long maxExpandedBytes) {
     public static final TokenCounter UTF8_BYTES = Sample::utf8Bytes;
+    public static final int DEFAULT_MAX_LINE_BYTES = 8 << 20;
+    public static final long DEFAULT_MAX_EXPANDED_BYTES = 4L << 30;
+
+    public Limits(long maxExampleTokens, int maxIssuesListed, TokenCounter tokens) {
+      this(
+          maxExampleTokens,
+          maxIssuesListed,
+          tokens,
+          DEFAULT_MAX_LINE_BYTES,
+          DEFAULT_MAX_EXPANDED_BYTES);
+    }
 
     public static Limits defaults() {
       return new Limits(32_768, 100, UTF8_BYTES);
@@ -91,19 +109,24 @@ public final class SampleReader {
     InputStream data = new BufferedInputStream(in, 1 << 16);
     if (Format.isGzip(fileName)) {
       try {
-        data = new BufferedInputStream(new GZIPInputStream(data, 1 << 16), 1 << 16);
-      } catch (ZipException e) {
+        data =
+            new BufferedInputStream(
+                new ExpansionLimit(new GZIPInputStream(data, 1 << 16), limits.maxExpandedBytes()),
+                1 << 16);
+      } catch (ZipException | java.io.EOFException e) {
         out.add(Issue.file("is named .gz but is not gzip data (" + e.getMessage() + ")"));
         return out.result(format, 0);
       }
     }
-    LineSource lines = new LineSource(data);
+    LineSource lines = new LineSource(data, limits.maxLineBytes());
     try {
       switch (format) {
         case JSONL -> readJsonLines(lines, out);
         case TEXT -> readParagraphs(lines, out);
         case CSV -> readCsv(lines, out);
       }
+    } catch (ExpansionLimit.Exceeded e) {
+      out.add(Issue.file(e.getMessage() + ": refused (a gzip bomb, or a file to split)"));
     } catch (ZipException | java.io.EOFException e) {
       out.add(Issue.file("the gzip data is damaged or cut short (" + e.getMessage() + ")"));
     }
@@ -151,7 +174,14 @@ public final class SampleReader {
     try {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      return at.issue(null, "is not valid JSON (" + e.getOriginalMessage() + ")");
+      // Jackson names its input as "[Source: REDACTED ...; line: 1, column: 14]": the column
+      // is what helps.
+      String why =
+          e.getOriginalMessage().replaceAll("\\[Source: [^\\]]*?column: (\\d+)]", "column $1");
+      int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+      return at.issue(
+          null,
+          "is not valid JSON" + (column > 0 ? " at column " + column : "") + " (" + why + ")");
     }
     if (node == null || !node.isObject()) {
       return at.issue(null, "must be a JSON object, found " + typeOf(node));

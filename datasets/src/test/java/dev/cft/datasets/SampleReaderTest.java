@@ -160,6 +160,55 @@ class SampleReaderTest {
         notGzip.issues().get(0).message().contains("not gzip data"), notGzip.issues().toString());
   }
 
+  /** 4 MB of zeros compress to a few KB: with a 1 MB expansion limit the file is refused. */
+  @Test
+  void aGzipBombStopsAtTheExpansionLimit() throws IOException {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+      gz.write(new byte[4 << 20]);
+    }
+    assertTrue(zipped.size() < 10_000, "a bomb: " + zipped.size());
+    SampleReader small =
+        new SampleReader(
+            new SampleReader.Limits(32_768, 100, SampleReader.Limits.UTF8_BYTES, 1 << 16, 1 << 20));
+    SampleReader.Result result =
+        small.read("bomb.jsonl.gz", new ByteArrayInputStream(zipped.toByteArray()));
+    assertTrue(
+        result.issues().stream()
+            .anyMatch(
+                i ->
+                    i.line() == null && i.message().contains("expands to more than 1048576 bytes")),
+        result.issues().toString());
+    assertTrue(result.samples().isEmpty());
+  }
+
+  /** A line over the limit is reported with its length, not held in memory; the next one reads. */
+  @Test
+  void aLineOverTheLineLimitIsAnErrorAndReadingGoesOn() throws IOException {
+    SampleReader small =
+        new SampleReader(
+            new SampleReader.Limits(1 << 20, 100, SampleReader.Limits.UTF8_BYTES, 1000, 1 << 20));
+    String huge = "{\"text\":\"" + "x".repeat(5000) + "\"}";
+    String exact = "{\"text\":\"" + "y".repeat(1000 - 11) + "\"}";
+    SampleReader.Result result =
+        small.read(
+            "long.jsonl",
+            new ByteArrayInputStream(
+                (huge + "\n" + exact + "\r\n{\"text\":\"ok\"}\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+    assertIssue(result, 1, null, "is 5011 bytes long, over the line limit of 1000");
+    assertEquals(1, result.issueCount(), result.issues().toString());
+    assertEquals(2, result.samples().size(), "a line of exactly the limit, with \\r\\n, is read");
+    String oneOver = "{\"text\":\"" + "z".repeat(1000 - 10) + "\"}";
+    assertIssue(
+        small.read(
+            "over.jsonl",
+            new ByteArrayInputStream((oneOver + "\n").getBytes(StandardCharsets.UTF_8))),
+        1,
+        null,
+        "is 1001 bytes long");
+  }
+
   @Test
   void csvRowsQuotedOverLinesAndTheirErrors() throws IOException {
     SampleReader.Result result =

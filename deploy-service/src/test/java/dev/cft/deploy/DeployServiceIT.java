@@ -8,4 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 /** deploy-service against the real broker and the real S3 server: ready, not ready, ready again. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class DeployServiceIT extends ServiceHealthContract {}
+class DeployServiceIT extends ServiceHealthContract {
+  @Override
+  protected String consumedTopic() {
+    return dev.cft.events.Topics.EVALUATIONS_COMPLETED;
+  }
+}

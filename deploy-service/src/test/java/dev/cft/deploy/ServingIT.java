@@ -254,6 +254,7 @@ class ServingIT {
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(URI.create(base + "models/" + domain + "/rollback"))
+                      .header("Authorization", "Bearer test-admin-key")
                       .POST(HttpRequest.BodyPublishers.noBody())
                       .build(),
                   HttpResponse.BodyHandlers.ofString());

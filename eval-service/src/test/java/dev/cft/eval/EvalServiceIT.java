@@ -8,4 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 /** eval-service against the real broker and the real S3 server: ready, not ready, ready again. */
 @QuarkusTest
 @WithTestResource(LocalStackResource.class)
-class EvalServiceIT extends ServiceHealthContract {}
+class EvalServiceIT extends ServiceHealthContract {
+  @Override
+  protected String consumedTopic() {
+    return dev.cft.events.Topics.CANDIDATES_READY;
+  }
+}

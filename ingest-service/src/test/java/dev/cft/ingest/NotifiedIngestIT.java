@@ -9,6 +9,7 @@ import dev.cft.events.Topics;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.TestEvents;
 import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,12 +19,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,20 +69,13 @@ class NotifiedIngestIT {
     store.write("ingest", key, content, "application/x-ndjson");
     String eTag = store.list("ingest", domain + "/").get(0).eTag();
 
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.get().kafkaBootstrap());
     try (TopicWatcher ready = new TopicWatcher(Topics.DATASETS_READY);
-        TopicWatcher dlq = new TopicWatcher(Topics.dlq(Topics.INGEST_OBJECTS));
-        KafkaProducer<String, String> producer =
-            new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(Topics.INGEST_OBJECTS, domain, "{not json")).get();
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.INGEST_OBJECTS,
-                  "ingest/" + key,
-                  minioNotification("ingest", key, content.length, eTag)))
-          .get();
+        TopicWatcher dlq = new TopicWatcher(Topics.dlq(Topics.INGEST_OBJECTS))) {
+      TestEvents.publishText(Topics.INGEST_OBJECTS, domain, "{not json");
+      TestEvents.publishText(
+          Topics.INGEST_OBJECTS,
+          "ingest/" + key,
+          minioNotification("ingest", key, content.length, eTag));
 
       DatasetReady event =
           ready.await(DatasetReady.class, e -> e.domain().equals(domain), Duration.ofSeconds(60));
@@ -108,5 +97,63 @@ class NotifiedIngestIT {
               .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).equals("{not json")),
           "the unreadable notification is kept in the DLQ");
     }
+  }
+
+  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+  java.net.URI readiness;
+
+  /**
+   * The store goes away right after an object's notification: readiness turns DOWN, the service
+   * retries with backoff, and once the store is back the object becomes a version; nothing goes to
+   * the DLQ.
+   */
+  @Test
+  void anOutageOfTheStoreDelaysAnObjectButLosesNothing() throws Exception {
+    String domain = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+    String key = domain + "/during-outage.jsonl";
+    byte[] content = IngestFlowIT.chats(0, 10).getBytes(StandardCharsets.UTF_8);
+    store.write("ingest", key, content, "application/x-ndjson");
+    String eTag = store.list("ingest", domain + "/").get(0).eTag();
+
+    try (TopicWatcher ready = new TopicWatcher(Topics.DATASETS_READY);
+        TopicWatcher dlq = new TopicWatcher(Topics.dlq(Topics.INGEST_OBJECTS))) {
+      SharedLocalStack.get().stopS3();
+      try {
+        TestEvents.publishText(
+            Topics.INGEST_OBJECTS,
+            "ingest/" + key,
+            minioNotification("ingest", key, content.length, eTag));
+        awaitReadiness(503);
+        Thread.sleep(3000); // the object's processing is retrying meanwhile
+      } finally {
+        SharedLocalStack.get().startS3();
+      }
+      DatasetReady event =
+          ready.await(DatasetReady.class, e -> e.domain().equals(domain), Duration.ofSeconds(90));
+      assertEquals(10, event.trainExamples() + event.valExamples());
+      assertTrue(
+          dlq.drain(Duration.ofSeconds(2)).stream()
+              .noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(domain)),
+          "nothing of it in the DLQ");
+      awaitReadiness(200);
+    }
+  }
+
+  private void awaitReadiness(int status) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int last = -1;
+    while (System.nanoTime() < until) {
+      last =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(readiness).build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      if (last == status) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("readiness stayed " + last + ", expected " + status);
   }
 }

@@ -15,17 +15,15 @@ import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.TrainingProgress;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
-import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.test.PackagedService;
 import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -172,15 +170,9 @@ class WorkerKilledIT {
 
   /** The packaged train-service on the shared stack, training slowly enough to be caught. */
   static Process startWorker(String domain) throws Exception {
-    Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    assertTrue(Files.exists(app), "the packaged application (mvn package) at " + app);
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    SharedLocalStack.get().serviceConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.addAll(
+    return PackagedService.start(
         List.of(
             "-Dai.djl.offline=true",
-            "-Dquarkus.http.port=0",
             "-Dmp.messaging.incoming.datasets-ready.group.id=victim-" + domain,
             "-Dcft.train.worker-id=victim",
             "-Dcft.train.max-steps=80",
@@ -189,13 +181,7 @@ class WorkerKilledIT {
             "-Dcft.train.context-length=64",
             "-Dcft.train.heartbeat-interval=1s",
             "-Dcft.train.stale-after=4s",
-            "-Dcft.train.recovery-interval=1s",
-            "-jar",
-            app.toString()));
-    Path log = Path.of("target", "victim-" + domain + ".log");
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+            "-Dcft.train.recovery-interval=1s"),
+        Path.of("target", "victim-" + domain + ".log"));
   }
 }

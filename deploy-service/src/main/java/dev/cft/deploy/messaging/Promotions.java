@@ -52,11 +52,7 @@ public class Promotions {
   public void onVerdict(ConsumerRecord<String, EvaluationCompleted> record) {
     EvaluationCompleted verdict = record.value();
     if (verdict == null) {
-      throw new IllegalArgumentException(
-          "unreadable evaluations.completed record at "
-              + record.partition()
-              + "@"
-              + record.offset());
+      throw KafkaMessages.unreadable(record);
     }
     if (!verdict.passed()) {
       LOG.infof(

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cft.deploy.config.DeployConfig;
 import dev.cft.deploy.metrics.ServingMetrics;
+import dev.cft.deploy.security.RateLimiter;
 import dev.cft.deploy.serving.ServedModels;
 import dev.cft.lm.data.ChatTemplate;
 import dev.cft.lm.generate.GenerationRequest;
 import dev.cft.lm.generate.GenerationResult;
 import dev.cft.lm.generate.Generator;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,15 +47,30 @@ public class OpenAiResource {
   private final ServedModels models;
 
   private final ServingMetrics metrics;
+  private final DeployConfig config;
+  private final RateLimiter limiter;
+  private final SecurityIdentity identity;
+  private final HttpServerRequest http;
 
-  public OpenAiResource(ServedModels models, ServingMetrics metrics) {
+  public OpenAiResource(
+      ServedModels models,
+      ServingMetrics metrics,
+      DeployConfig config,
+      RateLimiter limiter,
+      SecurityIdentity identity,
+      HttpServerRequest http) {
     this.metrics = metrics;
+    this.config = config;
+    this.limiter = limiter;
+    this.identity = identity;
+    this.http = http;
     this.models = models;
   }
 
   @GET
   @Path("/models")
   public ObjectNode list() {
+    admit();
     ObjectNode root = JSON.createObjectNode().put("object", "list");
     ArrayNode data = root.putArray("data");
     models
@@ -78,7 +97,7 @@ public class OpenAiResource {
           GenerationRequest request =
               OpenAiRequests.generation(
                   body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
-          return answer(call, model, request, OpenAiRequests.stream(body), false);
+          return answer(call, model, limited(request), OpenAiRequests.stream(body), false);
         });
   }
 
@@ -94,7 +113,7 @@ public class OpenAiResource {
           GenerationRequest request =
               OpenAiRequests.generation(
                   body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END);
-          return answer(call, model, request, OpenAiRequests.stream(body), true);
+          return answer(call, model, limited(request), OpenAiRequests.stream(body), true);
         });
   }
 
@@ -106,6 +125,7 @@ public class OpenAiResource {
     ServingMetrics.Call call =
         metrics.call(endpoint, body != null && body.path("stream").asBoolean(false));
     try {
+      admit();
       return handler.apply(call);
     } catch (OpenAiError e) {
       call.failed(e.type());
@@ -114,6 +134,55 @@ public class OpenAiResource {
       call.failed(OpenAiError.type(500));
       throw e;
     }
+  }
+
+  /**
+   * A key when serving needs one, and the caller's allowance of requests. Open serving takes any
+   * key as none: OpenAI clients always send one, and callers of an open server make one up.
+   */
+  private void admit() {
+    boolean required = config.keys().servingRequired();
+    String caller;
+    try {
+      caller = identity.isAnonymous() ? null : identity.getPrincipal().getName();
+    } catch (io.quarkus.security.AuthenticationFailedException e) {
+      if (required) {
+        throw e;
+      }
+      caller = null;
+    }
+    if (required && caller == null) {
+      throw new OpenAiError(
+          401,
+          "You didn't provide an API key: send it as 'Authorization: Bearer <key>'.",
+          null,
+          "missing_api_key");
+    }
+    if (caller == null) {
+      caller = "address-" + http.remoteAddress().hostAddress();
+    }
+    if (!limiter.tryAcquire(caller)) {
+      throw new OpenAiError(
+          429,
+          "Rate limit reached: "
+              + config.limits().requestsPerMinute()
+              + " requests a minute. Try again in "
+              + limiter.retryAfterSeconds()
+              + " s.",
+          null,
+          "rate_limit_exceeded");
+    }
+  }
+
+  /** The request within the configured limits. */
+  private GenerationRequest limited(GenerationRequest request) {
+    int max = config.limits().maxTokens();
+    if (request.maxTokens() > max) {
+      throw OpenAiError.invalid(
+          "max_tokens",
+          "max_tokens is " + request.maxTokens() + ", over this server's limit of " + max);
+    }
+    return request;
   }
 
   private Response answer(
@@ -125,6 +194,12 @@ public class OpenAiResource {
     ServedModels.Lease lease =
         models.lease(model).orElseThrow(() -> OpenAiError.modelNotFound(model));
     call.model(model);
+    try {
+      checkPrompt(lease, request);
+    } catch (OpenAiError e) {
+      lease.close();
+      throw e;
+    }
     String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     long created = Instant.now().getEpochSecond();
     if (!stream) {
@@ -193,6 +268,25 @@ public class OpenAiResource {
           }
         };
     return Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache").build();
+  }
+
+  /** A prompt over the configured limit, or over the model's context, is the caller's error. */
+  private void checkPrompt(ServedModels.Lease lease, GenerationRequest request) {
+    int context = lease.served().model().config().nPositions();
+    int limit = config.limits().maxPromptTokens();
+    int max = limit > 0 ? Math.min(limit, context) : context;
+    int tokens = lease.served().tokenizer().encode(request.prompt()).length;
+    if (tokens > max) {
+      throw new OpenAiError(
+          400,
+          "The prompt is "
+              + tokens
+              + " tokens, over the limit of "
+              + max
+              + (max == context ? " (the model's context length)" : ""),
+          "prompt",
+          "context_length_exceeded");
+    }
   }
 
   private static GenerationResult generate(

@@ -44,6 +44,7 @@ public class RegistryResource {
 
   @POST
   @Path("/rollback")
+  @jakarta.annotation.security.RolesAllowed(dev.cft.deploy.security.ApiKeyIdentityProvider.ADMIN)
   public Response rollback(@PathParam("domain") String domain) {
     try {
       ModelRegistry.Move move = promotions.rollback(domain);

@@ -95,14 +95,11 @@ public class ServedModels {
       ObjectStore store,
       ModelRegistry registry,
       ServingMetrics metrics,
-      @org.eclipse.microprofile.config.inject.ConfigProperty(
-              name = "cft.deploy.reconcile-interval",
-              defaultValue = "30s")
-          java.time.Duration reconcileInterval) {
+      dev.cft.deploy.config.DeployConfig config) {
     this.store = store;
     this.registry = registry;
     this.metrics = metrics;
-    this.reconcileInterval = reconcileInterval;
+    this.reconcileInterval = config.reconcileInterval();
   }
 
   void start(@Observes StartupEvent event) {

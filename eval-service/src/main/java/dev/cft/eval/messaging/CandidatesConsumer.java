@@ -31,8 +31,7 @@ public class CandidatesConsumer {
   @Blocking // ordered: one evaluation at a time
   public void onCandidate(ConsumerRecord<String, CandidateReady> record) {
     if (record.value() == null) {
-      throw new IllegalArgumentException(
-          "unreadable candidates.ready record at " + record.partition() + "@" + record.offset());
+      throw KafkaMessages.unreadable(record);
     }
     EvaluationCompleted verdict = evaluator.evaluate(record.value());
     completed.sendMessageAndAwait(KafkaMessages.keyed(verdict, verdict.domain()));

@@ -24,6 +24,18 @@ public interface IngestConfig {
   @WithDefault("32768")
   long maxExampleTokens();
 
+  /** A larger object is refused unread (quarantined with the reason). */
+  @WithDefault("2G")
+  io.quarkus.runtime.configuration.MemorySize maxFileSize();
+
+  /** A longer line is an error, skipped without being held in memory. */
+  @WithDefault("8M")
+  io.quarkus.runtime.configuration.MemorySize maxLineSize();
+
+  /** A compressed file that expands beyond this is refused (a gzip bomb, or a file to split). */
+  @WithDefault("8G")
+  io.quarkus.runtime.configuration.MemorySize maxExpandedSize();
+
   /** Problems written out per file; all are counted. */
   @WithDefault("1000")
   int maxErrorsListed();

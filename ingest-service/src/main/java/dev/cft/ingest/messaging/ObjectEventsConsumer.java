@@ -41,14 +41,7 @@ public class ObjectEventsConsumer {
   public void onNotification(ConsumerRecord<String, List<ObjectLanded>> record) {
     // A ConsumerRecord, not the List itself: a List parameter would make this a batch consumer.
     if (record.value() == null) {
-      // Unreadable (the deserializer logged why): failing it sends the record to the DLQ.
-      throw new IllegalArgumentException(
-          "unreadable S3 notification at "
-              + record.topic()
-              + "-"
-              + record.partition()
-              + "@"
-              + record.offset());
+      throw KafkaMessages.unreadable(record);
     }
     for (ObjectLanded landed : record.value()) {
       Outcome outcome = ingest.process(landed);

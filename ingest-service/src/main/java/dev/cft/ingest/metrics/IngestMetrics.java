@@ -18,7 +18,11 @@ public class IngestMetrics {
     /** Lines that break the format's rules. */
     INVALID_RECORDS,
     /** The file as a whole cannot be read (encoding, compression, mixed formats). */
-    UNREADABLE;
+    UNREADABLE,
+    /** Over the configured size: not read at all. */
+    TOO_LARGE,
+    /** A key with an empty, {@code .} or {@code ..} segment. */
+    KEY;
 
     public String tag() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -58,7 +58,9 @@ public class IngestService {
             new SampleReader.Limits(
                 config.maxExampleTokens(),
                 config.maxErrorsListed(),
-                SampleReader.Limits.UTF8_BYTES));
+                SampleReader.Limits.UTF8_BYTES,
+                (int) Math.min(Integer.MAX_VALUE - 16, config.maxLineSize().asLongValue()),
+                config.maxExpandedSize().asLongValue()));
   }
 
   public Outcome process(ObjectLanded landed) {
@@ -66,8 +68,31 @@ public class IngestService {
     if (versions.ledger(domain, landed.eventId()).isPresent()) {
       return Outcome.of(Outcome.Kind.SKIPPED, "already ingested");
     }
+    if (!safe(landed.key())) {
+      // Some S3 stores take such keys; the MinIO SDK will not address them, nor should we.
+      return refusedUnread(
+          landed,
+          "key '"
+              + landed.key()
+              + "' has an empty, '.' or '..' segment: refused unread (it could address another"
+              + " path); rename the object",
+          IngestMetrics.Reason.KEY,
+          false);
+    }
     if (!store.exists(landed.bucket(), landed.key())) {
       return Outcome.of(Outcome.Kind.SKIPPED, "no longer in the bucket");
+    }
+    long maxSize = config.maxFileSize().asLongValue();
+    if (landed.size() > maxSize) {
+      return refusedUnread(
+          landed,
+          "is "
+              + landed.size()
+              + " bytes, over the limit of "
+              + maxSize
+              + " (CFT_INGEST_MAX_FILE_SIZE): not read; split it",
+          IngestMetrics.Reason.TOO_LARGE,
+          true);
     }
     SampleReader.Result read;
     String sha256;
@@ -101,6 +126,19 @@ public class IngestService {
           reason(badDomain, read, issues));
     }
     return version(landed, read, sha256, issueCount);
+  }
+
+  /** Refused without reading the content: the report, and a copy unless the key is unsafe. */
+  private Outcome refusedUnread(
+      ObjectLanded landed, String why, IngestMetrics.Reason reason, boolean copy) {
+    List<Issue> issues = List.of(Issue.file(why));
+    metrics.read(landed.domain(), landed.size(), 0, 1);
+    if (copy) {
+      quarantine(landed, issues, 1);
+    } else {
+      writeErrors(landed, issues, 1);
+    }
+    return Outcome.rejected(rejectedEvent(landed, issues, 1), why, reason);
   }
 
   private static IngestMetrics.Reason reason(
@@ -233,8 +271,12 @@ public class IngestService {
 
   /** The original, copied unchanged, and {@code <name>.errors.json} beside it. */
   private void quarantine(ObjectLanded landed, List<Issue> issues, long count) {
+    store.copy(landed.bucket(), landed.key(), config.buckets().quarantine(), landed.key());
+    writeErrors(landed, issues, count);
+  }
+
+  private void writeErrors(ObjectLanded landed, List<Issue> issues, long count) {
     String quarantine = config.buckets().quarantine();
-    store.copy(landed.bucket(), landed.key(), quarantine, landed.key());
     ObjectNode report = versions.json().createObjectNode();
     report.put("source", landed.bucket() + "/" + landed.key()).put("eventId", landed.eventId());
     report.put("errorCount", count);
@@ -261,8 +303,20 @@ public class IngestService {
         "s3://%s/%s: %d problems, first: %s", landed.bucket(), landed.key(), count, issues.get(0));
   }
 
-  private static String errorsKey(ObjectLanded landed) {
-    return landed.key() + ".errors.json";
+  /** A key whose segments are all names: no empty, {@code .} or {@code ..} segment. */
+  public static boolean safe(String key) {
+    for (String segment : key.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Beside the quarantined copy; for a key no client should address, under a hash of it. */
+  static String errorsKey(ObjectLanded landed) {
+    String key = safe(landed.key()) ? landed.key() : "_unsafe-keys/" + Hashes.sha256(landed.key());
+    return key + ".errors.json";
   }
 
   private IngestRejected rejectedEvent(ObjectLanded landed, List<Issue> issues, long count) {

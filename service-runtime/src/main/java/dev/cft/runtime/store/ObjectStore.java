@@ -35,26 +35,24 @@ public class ObjectStore {
   private static final long PART_SIZE = 16L << 20;
 
   private final MinioClient client;
+  private final StoreRetry retry;
 
   @Inject
-  public ObjectStore(MinioClient client) {
+  public ObjectStore(MinioClient client, ObjectStoreConfig config) {
     this.client = client;
+    this.retry = new StoreRetry(config.retryFor());
   }
 
+  /** The object's bytes as a stream; the request is retried, reading the stream is not. */
   public InputStream open(String bucket, String key) {
-    return call(
-        bucket,
-        key,
-        "read",
-        () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    return call(bucket, key, "read", () -> get(bucket, key));
   }
 
   public byte[] read(String bucket, String key) {
-    try (InputStream in = open(bucket, key)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw failure("read", bucket, key, e);
-    }
+    return readIfExists(bucket, key)
+        .orElseThrow(
+            () ->
+                failure("read", bucket, key, new java.io.FileNotFoundException("no such object")));
   }
 
   public String readString(String bucket, String key) {
@@ -63,57 +61,81 @@ public class ObjectStore {
 
   /** The object's bytes, or empty when there is no such object. */
   public Optional<byte[]> readIfExists(String bucket, String key) {
-    try (InputStream in =
-        client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-      return Optional.of(in.readAllBytes());
-    } catch (ErrorResponseException e) {
-      if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
-        return Optional.empty();
-      }
-      throw failure("read", bucket, key, e);
-    } catch (Exception e) {
-      throw failure("read", bucket, key, e);
-    }
+    return call(
+        bucket,
+        key,
+        "read",
+        () -> {
+          try (InputStream in = get(bucket, key)) {
+            return Optional.of(in.readAllBytes());
+          } catch (ErrorResponseException e) {
+            if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
+              return Optional.<byte[]>empty();
+            }
+            throw e;
+          }
+        });
   }
 
   public boolean exists(String bucket, String key) {
-    try {
-      client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-      return true;
-    } catch (ErrorResponseException e) {
-      if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
-        return false;
-      }
-      throw failure("look up", bucket, key, e);
-    } catch (Exception e) {
-      throw failure("look up", bucket, key, e);
-    }
+    return call(
+        bucket,
+        key,
+        "look up",
+        () -> {
+          try {
+            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return true;
+          } catch (ErrorResponseException e) {
+            if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
+              return false;
+            }
+            throw e;
+          }
+        });
   }
 
   public void write(String bucket, String key, byte[] bytes, String contentType) {
-    put(bucket, key, new ByteArrayInputStream(bytes), bytes.length, -1, contentType);
+    call(
+        bucket,
+        key,
+        "write",
+        () -> put(bucket, key, new ByteArrayInputStream(bytes), bytes.length, -1, contentType));
   }
 
   public void writeString(String bucket, String key, String text, String contentType) {
     write(bucket, key, text.getBytes(StandardCharsets.UTF_8), contentType);
   }
 
-  /** Uploads a stream of unknown length in parts. */
+  /** Uploads a stream of unknown length in parts; not retried (a stream is read once). */
   public void write(String bucket, String key, InputStream in, String contentType) {
-    put(bucket, key, in, -1, PART_SIZE, contentType);
+    try {
+      put(bucket, key, in, -1, PART_SIZE, contentType);
+    } catch (Exception e) {
+      throw failure("write", bucket, key, e);
+    }
   }
 
-  private void put(
-      String bucket, String key, InputStream in, long size, long partSize, String contentType) {
+  /** Uploads a file, retried as a whole (the file is read again). */
+  public void upload(java.nio.file.Path file, String bucket, String key, String contentType) {
     call(
         bucket,
         key,
-        "write",
-        () ->
-            client.putObject(
-                PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, partSize)
-                    .contentType(contentType)
-                    .build()));
+        "upload " + file + " to",
+        () -> {
+          try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return put(bucket, key, in, -1, PART_SIZE, contentType);
+          }
+        });
+  }
+
+  private Object put(
+      String bucket, String key, InputStream in, long size, long partSize, String contentType)
+      throws Exception {
+    return client.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, partSize)
+            .contentType(contentType)
+            .build());
   }
 
   /** A server-side copy: the bytes do not pass through this process. */
@@ -133,11 +155,15 @@ public class ObjectStore {
 
   /** Every object under {@code prefix}, at any depth, in key order. */
   public List<Entry> list(String bucket, String prefix) {
+    return call(bucket, prefix + "*", "list", () -> listOnce(bucket, prefix));
+  }
+
+  private List<Entry> listOnce(String bucket, String prefix) throws Exception {
     List<Entry> entries = new ArrayList<>();
     Iterable<Result<Item>> results =
         client.listObjects(
             ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build());
-    try {
+    {
       for (Result<Item> result : results) {
         Item item = result.get();
         if (item.isDir()) {
@@ -150,8 +176,6 @@ public class ObjectStore {
                 normalizeETag(item.etag()),
                 item.lastModified() == null ? null : item.lastModified().toInstant()));
       }
-    } catch (Exception e) {
-      throw failure("list", bucket, prefix + "*", e);
     }
     return entries;
   }
@@ -161,9 +185,7 @@ public class ObjectStore {
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
       for (java.nio.file.Path file :
           files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
-        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-          write(bucket, prefix + file.getFileName(), in, "application/octet-stream");
-        }
+        upload(file, bucket, prefix + file.getFileName(), "application/octet-stream");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -173,11 +195,16 @@ public class ObjectStore {
 
   /** Downloads one object to {@code file}, replacing what is there. */
   public void download(String bucket, String key, java.nio.file.Path file) {
-    try (InputStream in = open(bucket, key)) {
-      java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw failure("download", bucket, key, e);
-    }
+    call(
+        bucket,
+        key,
+        "download",
+        () -> {
+          try (InputStream in = get(bucket, key)) {
+            return java.nio.file.Files.copy(
+                in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        });
   }
 
   /**
@@ -220,13 +247,17 @@ public class ObjectStore {
     return bare.isEmpty() ? null : bare;
   }
 
-  private interface Call<T> {
-    T run() throws Exception;
+  private InputStream get(String bucket, String key) throws Exception {
+    return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
   }
 
-  private static <T> T call(String bucket, String key, String what, Call<T> call) {
+  /** One request, retried while the store is unreachable ({@link StoreRetry}). */
+  private <T> T call(String bucket, String key, String what, StoreRetry.Call<T> call) {
     try {
-      return call.run();
+      return retry.run(what + " s3://" + bucket + "/" + key, call);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure(what, bucket, key, e);
     } catch (Exception e) {
       throw failure(what, bucket, key, e);
     }

@@ -17,6 +17,13 @@ public class ObjectStoreClients {
     return create(config, config.readTimeout());
   }
 
+  /** A default secret stops the start, before anything reaches the store with it. */
+  void refuseDefaultSecrets(
+      @jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event,
+      ObjectStoreConfig config) {
+    DefaultSecrets.check(config);
+  }
+
   void close(@Disposes MinioClient client) throws Exception {
     client.close();
   }

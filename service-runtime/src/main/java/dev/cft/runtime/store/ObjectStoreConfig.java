@@ -27,6 +27,14 @@ public interface ObjectStoreConfig {
 
   String secretKey();
 
+  /**
+   * Whether a well-known default secret ({@link DefaultSecrets}) is accepted. Off: a service
+   * refuses to start with one. Only a local trial (the dev profile, the Compose file, the local
+   * Kubernetes overlay) turns it on, and says so.
+   */
+  @WithDefault("false")
+  boolean allowDefaultCredentials();
+
   /** Buckets this service cannot work without: readiness is DOWN while one is missing. */
   Optional<List<String>> requiredBuckets();
 
@@ -36,6 +44,13 @@ public interface ObjectStoreConfig {
   /** Read/write timeout of data requests; large checkpoints need minutes on slow links. */
   @WithDefault("5m")
   Duration readTimeout();
+
+  /**
+   * How long a request is retried, with backoff, while the store is unreachable or answers 5xx;
+   * past it the work fails (and its record goes to the dead-letter topic). 0: no retries.
+   */
+  @WithDefault("5m")
+  Duration retryFor();
 
   /** Timeout of the readiness probe's requests: a hung store must turn readiness DOWN quickly. */
   @WithDefault("3s")

@@ -1,6 +1,7 @@
 package dev.cft.train.messaging;
 
 import dev.cft.events.DatasetReady;
+import dev.cft.runtime.kafka.KafkaMessages;
 import dev.cft.train.service.TrainingJobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +25,7 @@ public class DatasetsConsumer {
   @Incoming(Channels.DATASETS_READY)
   public CompletionStage<Void> onDatasetReady(ConsumerRecord<String, DatasetReady> record) {
     if (record.value() == null) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException(
-              "unreadable datasets.ready record at " + record.partition() + "@" + record.offset()));
+      return CompletableFuture.failedFuture(KafkaMessages.unreadable(record));
     }
     return jobs.submit(record.value());
   }

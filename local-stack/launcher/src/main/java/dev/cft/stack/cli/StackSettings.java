@@ -20,7 +20,11 @@ import java.util.Properties;
  * at random the first time and kept (owner-readable only).
  */
 record StackSettings(
-    Map<Part, Integer> ports, int kafkaControllerPort, String accessKey, String secretKey) {
+    Map<Part, Integer> ports,
+    int kafkaControllerPort,
+    String accessKey,
+    String secretKey,
+    String adminKey) {
   static final String FILE = "stack.properties";
   static final String DEFAULT_ACCESS_KEY = "cft-local";
 
@@ -57,12 +61,13 @@ record StackSettings(
   static StackSettings fresh(Map<Part, Integer> ports, int controllerPort, Path stateDir) {
     String access = System.getenv("CFT_S3_ACCESS_KEY");
     String secret = System.getenv("CFT_S3_SECRET_KEY");
+    StackSettings kept = Files.exists(stateDir.resolve(FILE)) ? load(stateDir) : null;
     if (access == null || secret == null) {
-      StackSettings kept = Files.exists(stateDir.resolve(FILE)) ? load(stateDir) : null;
       access = kept != null ? kept.accessKey() : DEFAULT_ACCESS_KEY;
       secret = kept != null ? kept.secretKey() : randomSecret();
     }
-    return new StackSettings(ports, controllerPort, access, secret);
+    String admin = kept != null && kept.adminKey() != null ? kept.adminKey() : randomSecret();
+    return new StackSettings(ports, controllerPort, access, secret, admin);
   }
 
   private static String randomSecret() {
@@ -77,11 +82,13 @@ record StackSettings(
     p.setProperty("port.kafka-controller", Integer.toString(kafkaControllerPort));
     p.setProperty("s3.access-key", accessKey);
     p.setProperty("s3.secret-key", secretKey);
+    p.setProperty("deploy.admin-key", adminKey);
     Path file = stateDir.resolve(FILE);
     try {
       Files.createDirectories(stateDir);
       try (OutputStream out = Files.newOutputStream(file)) {
-        p.store(out, "the local pipeline's ports and S3 credentials (written by ./pipeline up)");
+        p.store(
+            out, "the local pipeline's ports, S3 credentials and deploy admin key (./pipeline up)");
       }
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (IOException e) {
@@ -105,6 +112,7 @@ record StackSettings(
         ports,
         Integer.parseInt(p.getProperty("port.kafka-controller", "9093")),
         p.getProperty("s3.access-key"),
-        p.getProperty("s3.secret-key"));
+        p.getProperty("s3.secret-key"),
+        p.getProperty("deploy.admin-key"));
   }
 }

@@ -82,7 +82,8 @@ final class Supervisor {
             "KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
             "CFT_S3_ENDPOINT", settings.s3Endpoint(),
             "CFT_S3_ACCESS_KEY", settings.accessKey(),
-            "CFT_S3_SECRET_KEY", settings.secretKey());
+            "CFT_S3_SECRET_KEY", settings.secretKey(),
+            "CFT_DEPLOY_KEYS_ADMIN", settings.adminKey());
     return new ChildJvm.Spec(
         service.title,
         List.of(home.serviceJar(service).toString()),

@@ -171,6 +171,10 @@ final class UpCommand implements Callable<Integer> {
     for (Part service : Part.SERVICES) {
       out.printf("  %-17s %s%n", service.title, settings.serviceUrl(service));
     }
+    out.println(
+        "  admin key         deploy.admin-key in "
+            + home.stateDir().resolve(StackSettings.FILE)
+            + " (Authorization: Bearer <key> for rollback)");
     out.println("Stop it with ./pipeline down; logs: ./pipeline logs <part>.");
     return true;
   }

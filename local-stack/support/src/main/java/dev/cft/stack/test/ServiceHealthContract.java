@@ -48,6 +48,39 @@ public abstract class ServiceHealthContract {
     assertNotReadyDuringOutage(stack::stopKafka, stack::startKafka, "Kafka", "S3");
   }
 
+  /** The topic the service consumes, whose unreadable records go to {@code <topic>.dlq}. */
+  protected abstract String consumedTopic();
+
+  /**
+   * A record nobody can read goes to the consumer's dead-letter topic with the reason, and the
+   * service stays ready (the stage tests show it consuming on).
+   */
+  @Test
+  void aPoisonRecordGoesToTheDeadLetterTopicWithTheReason() throws Exception {
+    String marker = "poison-" + java.util.UUID.randomUUID();
+    String topic = consumedTopic();
+    try (TopicWatcher dlq = new TopicWatcher(dev.cft.events.Topics.dlq(topic))) {
+      TestEvents.publishText(topic, marker, "{not json " + marker);
+      Instant until = Instant.now().plus(WAIT);
+      while (Instant.now().isBefore(until)) {
+        for (var record : dlq.drain(Duration.ofSeconds(1))) {
+          if (new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)
+              .contains(marker)) {
+            var reason = record.headers().lastHeader("dead-letter-reason");
+            assertTrue(reason != null, "the DLQ record carries the reason");
+            String why = new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8);
+            // The deserializer's reason ("Topic <t>: ... not valid JSON ...") or the consumer's
+            // ("unreadable record at <t>-<p>@<o>"): either names the topic.
+            assertTrue(why.contains(topic), why);
+            awaitReadiness(200);
+            return;
+          }
+        }
+      }
+      throw new AssertionError("the poison record on " + topic + " did not reach its DLQ");
+    }
+  }
+
   @Test
   void exposesPrometheusMetrics() throws Exception {
     HttpResponse<String> response = get("q/metrics");

@@ -1,0 +1,61 @@
+package dev.cft.deploy.security;
+
+import dev.cft.deploy.config.DeployConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Requests a minute per caller, as a token bucket that refills continuously (a burst of a minute's
+ * allowance, then one request per 60/N seconds). Buckets idle for over a minute are full, so they
+ * are dropped, which keeps the map to the callers of the last minute.
+ */
+@ApplicationScoped
+public class RateLimiter {
+  private static final long MINUTE_NANOS = 60_000_000_000L;
+
+  private final int perMinute;
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  public RateLimiter(DeployConfig config) {
+    this.perMinute = config.limits().requestsPerMinute();
+  }
+
+  private static final class Bucket {
+    double tokens;
+    long at;
+
+    Bucket(double tokens, long at) {
+      this.tokens = tokens;
+      this.at = at;
+    }
+  }
+
+  /** Takes one request of {@code caller}'s allowance; false when there is none left. */
+  public boolean tryAcquire(String caller) {
+    if (perMinute <= 0) {
+      return true;
+    }
+    long now = System.nanoTime();
+    if (buckets.size() > 10_000) {
+      buckets.values().removeIf(b -> now - b.at > MINUTE_NANOS);
+    }
+    Bucket bucket = buckets.computeIfAbsent(caller, c -> new Bucket(perMinute, now));
+    synchronized (bucket) {
+      bucket.tokens =
+          Math.min(
+              perMinute, bucket.tokens + (now - bucket.at) * (double) perMinute / MINUTE_NANOS);
+      bucket.at = now;
+      if (bucket.tokens < 1) {
+        return false;
+      }
+      bucket.tokens -= 1;
+      return true;
+    }
+  }
+
+  /** Seconds until {@code caller} has a request again (for {@code Retry-After}). */
+  public long retryAfterSeconds() {
+    return Math.max(1, (long) Math.ceil(60.0 / Math.max(1, perMinute)));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.cft.stack.test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The module's packaged Quarkus application ({@code target/quarkus-app}) as a real process on the
+ * shared local stack: for tests that kill it, stop it or watch it refuse to start.
+ */
+public final class PackagedService {
+  private PackagedService() {}
+
+  /**
+   * Starts the application with the stack's settings and {@code options} ({@code -Dkey=value}), its
+   * output in {@code log}.
+   */
+  public static Process start(List<String> options, Path log) throws IOException {
+    Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    if (!Files.exists(app)) {
+      throw new IllegalStateException("no packaged application at " + app + " (mvn package)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    SharedLocalStack.get().serviceConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-Dquarkus.http.port=0");
+    command.addAll(options);
+    command.add("-jar");
+    command.add(app.toString());
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+}
