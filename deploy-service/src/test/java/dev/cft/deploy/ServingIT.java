@@ -148,12 +148,22 @@ class ServingIT {
     register(domain, "v3", 0, false);
     OpenAIClient client = client();
     try (TopicWatcher promotions = new TopicWatcher(Topics.MODELS_PROMOTED)) {
-      TestEvents.publish(Topics.EVALUATIONS_COMPLETED, domain, verdict(domain, "v1", true));
+      EvaluationCompleted passed = verdict(domain, "v1", true);
+      TestEvents.publish(Topics.EVALUATIONS_COMPLETED, domain, passed);
       awaitServed(client, domain, "v1");
       ModelPromoted first =
           promotions.await(ModelPromoted.class, e -> e.domain().equals(domain), WAIT);
       assertEquals(ModelPromoted.Action.PROMOTED, first.action());
       assertEquals("corr-" + domain, first.correlationId());
+      // The same verdict delivered again: no second promotion, one line of history.
+      TestEvents.publish(Topics.EVALUATIONS_COMPLETED, domain, passed);
+      assertEquals(
+          1,
+          promotions
+              .all(ModelPromoted.class, e -> e.domain().equals(domain), Duration.ofSeconds(3))
+              .size(),
+          "promoted once");
+      assertEquals(1, get("models/" + domain).path("history").size());
 
       CompletionCreateParams completion =
           CompletionCreateParams.builder()

@@ -1,5 +1,6 @@
 package dev.cft.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -137,6 +138,28 @@ class EvaluationIT {
       assertEquals(12, evaluation.path("sets").path("val").asInt());
       assertEquals(12, evaluation.path("sets").path("retention").asInt());
       assertEquals(6, evaluation.path("sets").path("golden").asInt());
+
+      // Delivered again (production has moved meanwhile): the stored verdict, not a new one.
+      store.writeString(
+          "models",
+          ModelKeys.alias(domain, ModelKeys.PRODUCTION),
+          "{\"version\":\"v2\"}",
+          "application/json");
+      byte[] stored = store.read("models", worse.evaluationKey());
+      publish(candidate(domain, "v3", 2));
+      EvaluationCompleted again =
+          verdicts.await(
+              EvaluationCompleted.class,
+              e ->
+                  e.domain().equals(domain)
+                      && e.modelVersion().equals("v3")
+                      && e.occurredAt().isAfter(worse.occurredAt()),
+              WAIT);
+      assertEquals(worse.eventId(), again.eventId(), "the same verdict event");
+      assertEquals("v1", again.productionVersion(), "judged against what it was judged against");
+      assertEquals(worse.reasons(), again.reasons());
+      assertArrayEquals(
+          stored, store.read("models", worse.evaluationKey()), "evaluation.json kept");
     }
   }
 }

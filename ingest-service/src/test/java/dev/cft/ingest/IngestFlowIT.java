@@ -182,11 +182,84 @@ class IngestFlowIT {
         line);
   }
 
+  /**
+   * Files dropped while the broker is down: the scan cannot announce them, tries again, and once
+   * the broker is back each becomes one version, in the order of their keys; none twice.
+   */
+  @Test
+  void filesDroppedWhileTheBrokerIsDownBecomeOneVersionEachWhenItIsBack() throws Exception {
+    dev.cft.stack.test.SharedLocalStack.get().stopKafka();
+    try {
+      drop("a.jsonl", chats(0, 10));
+      drop("b.jsonl", chats(10, 20));
+      drop("c.jsonl", chats(20, 30));
+      Thread.sleep(4000); // scans run meanwhile and cannot publish
+    } finally {
+      dev.cft.stack.test.SharedLocalStack.get().startKafka();
+    }
+    awaitLedger(3);
+    Thread.sleep(3000); // anything sent twice would show up now
+    List<String> manifests =
+        store.list("datasets", domain + "/").stream()
+            .map(e -> e.key())
+            .filter(k -> k.endsWith("/manifest.json"))
+            .toList();
+    assertEquals(
+        List.of(
+            domain + "/v1/manifest.json",
+            domain + "/v2/manifest.json",
+            domain + "/v3/manifest.json"),
+        manifests);
+    assertSourcesInOrder(domain, 3, v -> "abc".charAt(v - 1) + ".jsonl");
+  }
+
+  /**
+   * Ten files into one domain in a burst and another domain at the same time: every file becomes a
+   * version, each domain's versions in the order of its files' keys.
+   */
+  @Test
+  void aBurstIntoOneDomainAndAnotherDomainAtOnceAreAllIngestedInOrderPerDomain() throws Exception {
+    String other = domain + "-b";
+    for (int i = 0; i < 10; i++) {
+      drop(String.format("burst-%02d.jsonl", i), chats(i * 5, i * 5 + 5));
+      if (i < 3) {
+        store.write(
+            "ingest",
+            other + "/f" + i + ".jsonl",
+            chats(200 + i * 5, 205 + i * 5).getBytes(StandardCharsets.UTF_8),
+            "application/x-ndjson");
+      }
+    }
+    awaitLedger(domain, 10);
+    awaitLedger(other, 3);
+    assertSourcesInOrder(domain, 10, v -> String.format("burst-%02d.jsonl", v - 1));
+    assertSourcesInOrder(other, 3, v -> "f" + (v - 1) + ".jsonl");
+  }
+
+  private void assertSourcesInOrder(
+      String d, int versions, java.util.function.IntFunction<String> file) throws Exception {
+    for (int v = 1; v <= versions; v++) {
+      assertEquals(
+          d + "/" + file.apply(v),
+          json("datasets", d + "/v" + v + "/manifest.json")
+              .path("sources")
+              .get(0)
+              .path("key")
+              .asText(),
+          d + " v" + v);
+    }
+    assertTrue(!store.exists("datasets", d + "/v" + (versions + 1) + "/manifest.json"));
+  }
+
   void awaitLedger(int entries) throws InterruptedException {
+    awaitLedger(domain, entries);
+  }
+
+  void awaitLedger(String d, int entries) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (store.list("datasets", "_ingested/" + domain + "/").size() < entries) {
+    while (store.list("datasets", "_ingested/" + d + "/").size() < entries) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("ledger of " + domain + " never reached " + entries + " entries");
+        throw new AssertionError("ledger of " + d + " never reached " + entries + " entries");
       }
       Thread.sleep(200);
     }

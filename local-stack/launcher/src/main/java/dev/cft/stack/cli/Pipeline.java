@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LogsCommand.class,
       LossCurveCommand.class,
+      LoadBenchCommand.class,
       SuperviseCommand.class
     })
 public final class Pipeline {

@@ -81,6 +81,27 @@ public abstract class ServiceHealthContract {
     }
   }
 
+  /**
+   * Every producer waits for all in-sync replicas and is idempotent: an event the service was told
+   * is sent survives a broker failover, and a retried send is written once. (SmallRye's default is
+   * {@code acks=1}, which turns Kafka's idempotence off.)
+   */
+  @Test
+  void everyProducerWaitsForAllReplicasAndIsIdempotent() {
+    var clients =
+        io.quarkus.arc.Arc.container()
+            .instance(io.smallrye.reactive.messaging.kafka.KafkaClientService.class)
+            .get();
+    java.util.Set<String> channels = clients.getProducerChannels();
+    assertTrue(!channels.isEmpty(), "the service sends events");
+    for (String channel : channels) {
+      java.util.Map<String, ?> config = clients.getProducer(channel).configuration();
+      assertEquals("all", String.valueOf(config.get("acks")), channel + ": acks");
+      assertEquals(
+          "true", String.valueOf(config.get("enable.idempotence")), channel + ": idempotence");
+    }
+  }
+
   @Test
   void exposesPrometheusMetrics() throws Exception {
     HttpResponse<String> response = get("q/metrics");
