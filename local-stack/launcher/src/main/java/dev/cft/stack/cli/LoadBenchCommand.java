@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,6 +80,7 @@ final class LoadBenchCommand implements Callable<Integer> {
   Path projectDir;
 
   private PrintWriter out;
+  private final AtomicInteger limited = new AtomicInteger();
 
   @Override
   public Integer call() throws Exception {
@@ -106,12 +108,17 @@ final class LoadBenchCommand implements Callable<Integer> {
       return 0;
     } finally {
       Pipeline.execute(out, spec.commandLine().getErr(), "down", "--state-dir=" + state);
+      deleteTree(state);
     }
   }
 
   /** Streaming clients; meanwhile the served version is swapped every few seconds. */
   private void serving(StackSettings settings, MinioClient s3, String base) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // as OpenAI clients speak to a plain-HTTP server
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     ConcurrentLinkedQueue<long[]> done = new ConcurrentLinkedQueue<>(); // {latency, ttft} ns
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -167,13 +174,20 @@ final class LoadBenchCommand implements Callable<Integer> {
         String.format(
             "  requests failed      %d%s",
             failures.size(), failures.isEmpty() ? "" : "  first: " + failures.peek()));
+    if (limited.get() > 0) {
+      say(
+          String.format(
+              "  refused by the rate limit  %d (429; every client here shares one address:"
+                  + " CFT_DEPLOY_LIMITS_REQUESTS_PER_MINUTE=0 lifts it)",
+              limited.get()));
+    }
     say(String.format("  latency  p50 %s  p99 %s", ms(latencies, 0.50), ms(latencies, 0.99)));
     say(String.format("  TTFT     p50 %s  p99 %s", ms(ttfts, 0.50), ms(ttfts, 0.99)));
     say("  served now           " + production(base));
   }
 
   /** One streamed chat completion; a non-200, an error event or no [DONE] is a failure. */
-  private static void stream(
+  private void stream(
       HttpClient http,
       String base,
       String question,
@@ -192,6 +206,12 @@ final class LoadBenchCommand implements Callable<Integer> {
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                   .build(),
               HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() == 429) {
+        limited.incrementAndGet(); // the rate limit at work, not a failure of serving
+        r.body().close();
+        Thread.sleep(1000);
+        return;
+      }
       if (r.statusCode() != 200) {
         failures.add(
             "HTTP "
@@ -247,20 +267,40 @@ final class LoadBenchCommand implements Callable<Integer> {
     }
     double dropped = (System.nanoTime() - start) / 1e9;
     int outcomes = 0;
+    long firstAt = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (outcomes < files && System.nanoTime() < deadline) {
       outcomes = count(s3, "datasets", "_ingested/load-" + run + "-");
-      Thread.sleep(200);
+      if (outcomes > 0 && firstAt == 0) {
+        firstAt = System.nanoTime();
+      }
+      Thread.sleep(100);
     }
     double took = (System.nanoTime() - start) / 1e9;
+    double working = (System.nanoTime() - firstAt) / 1e9;
     say("");
     say(
         String.format(
             "Ingest: %d files over %d domains dropped in %.1f s", files, domains, dropped));
     say(
         String.format(
-            "  outcomes recorded    %d of %d in %.1f s: %.1f files/s",
+            "  outcomes recorded    %d of %d in %.1f s from the drop: %.1f files/s",
             outcomes, files, took, outcomes / took));
+    say(
+        String.format(
+            "  first outcome after  %.1f s (the scan's period: the embedded store sends no events)",
+            (firstAt - start) / 1e9));
+    say(
+        String.format(
+            "  first to last        %.1f s: %.1f files/s", working, (outcomes - 1) / working));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temporary directory: the system cleans it up in the end
+    }
   }
 
   private static int count(MinioClient s3, String bucket, String prefix) throws Exception {
