@@ -91,6 +91,14 @@ class PipelineFlowIT {
     try (MinioClient s3 = StackSettings.load(state).s3Client();
         MetricsSampler metrics = new MetricsSampler(services, Duration.ofSeconds(2))) {
       DemoCommand.put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
+      // The broker process frozen for 8 s while the job trains (SIGSTOP, SIGCONT): every service
+      // is a real process here; nothing may be lost or happen twice.
+      await(
+          "dataset v1",
+          () -> DemoCommand.exists(s3, "datasets", DOMAIN + "/v1/manifest.json"),
+          done -> done);
+      Thread.sleep(5000);
+      freezeBroker(Duration.ofSeconds(8));
       JsonNode registry =
           await(
               "a production model for " + DOMAIN,
@@ -141,6 +149,10 @@ class PipelineFlowIT {
       assertEquals(correlation, v1.path("correlationId").asText());
       assertTrue(v1.path("verdict").path("passed").asBoolean());
       assertEquals(correlation, registry.path("history").get(0).path("correlationId").asText());
+      assertEquals(
+          1, registry.path("history").size(), "promoted once: " + registry.path("history"));
+      assertEquals(
+          1, registry.path("versions").size(), "one candidate: " + registry.path("versions"));
 
       // A bad file: quarantined with line-level errors, no new version.
       DemoCommand.put(
@@ -180,6 +192,20 @@ class PipelineFlowIT {
       metrics.sample();
       FlowMetrics.assertEveryStageMoved(metrics.seen());
       FlowMetrics.assertDashboardsNameExposedMetrics(metrics.seen());
+    }
+  }
+
+  private void freezeBroker(Duration howLong) throws Exception {
+    long pid =
+        new StackHome(PROJECT, state)
+            .process("kafka")
+            .orElseThrow(() -> new AssertionError("no broker process"))
+            .pid();
+    assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+    try {
+      Thread.sleep(howLong.toMillis());
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
     }
   }
 
