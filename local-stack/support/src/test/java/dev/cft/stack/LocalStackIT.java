@@ -148,6 +148,33 @@ class LocalStackIT {
     }
   }
 
+  /**
+   * s3proxy's filesystem store answers anonymous reads: it must not be reachable from other hosts.
+   * Connecting through this machine's non-loopback address is refused.
+   */
+  @Test
+  void theS3ServerListensOnLoopbackOnly() throws Exception {
+    java.net.InetAddress external = null;
+    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+        if (address instanceof java.net.Inet4Address) {
+          external = address;
+        }
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        external != null, "no non-loopback IPv4 address on this machine");
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(external, stack.settings().s3Port()), 2000);
+      throw new AssertionError("the S3 server answered on " + external);
+    } catch (java.net.ConnectException | java.net.SocketTimeoutException expected) {
+      // refused: bound to 127.0.0.1 only
+    }
+  }
+
   @Test
   void objectsSurviveAnS3ServerRestart() throws Exception {
     put("models", "d/kept.txt", "kept");
