@@ -58,8 +58,7 @@ final class LineSource {
       return new Line(
           number, null, "is " + read + " bytes long, over the line limit of " + maxLineBytes);
     }
-    int length =
-        bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    int length = crlf ? bytes.length - 1 : bytes.length;
     try {
       String text =
           StandardCharsets.UTF_8

@@ -41,14 +41,13 @@ public class ServingMetrics {
     // From zero, so that increase() sees a domain's first promotion or rollback.
     registry.counter("cft.deploy.promotions", "domain", domain);
     registry.counter("cft.deploy.rollbacks", "domain", domain);
-    Meter old =
-        modelInfo.put(
-            domain,
-            Gauge.builder("cft.serving.model.info", () -> 1)
-                .description("The model version this replica serves for the domain")
-                .tags("domain", domain, "version", version)
-                .register(registry));
-    if (old != null && !old.getId().equals(modelInfo.get(domain).getId())) {
+    Meter now =
+        Gauge.builder("cft.serving.model.info", () -> 1)
+            .description("The model version this replica serves for the domain")
+            .tags("domain", domain, "version", version)
+            .register(registry);
+    Meter old = modelInfo.put(domain, now);
+    if (old != null && !old.getId().equals(now.getId())) {
       registry.remove(old);
     }
   }

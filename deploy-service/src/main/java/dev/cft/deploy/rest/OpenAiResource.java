@@ -89,44 +89,32 @@ public class OpenAiResource {
   @Path("/completions")
   @Blocking
   public Response completions(JsonNode body) {
-    return measured(
-        "completions",
-        body,
-        call -> {
-          String model = OpenAiRequests.model(body);
-          GenerationRequest request =
-              OpenAiRequests.generation(
-                  body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
-          return answer(call, model, limited(request), OpenAiRequests.stream(body), false);
-        });
+    return serve(body, false);
   }
 
   @POST
   @Path("/chat/completions")
   @Blocking
   public Response chat(JsonNode body) {
-    return measured(
-        "chat_completions",
-        body,
-        call -> {
-          String model = OpenAiRequests.model(body);
-          GenerationRequest request =
-              OpenAiRequests.generation(
-                  body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END);
-          return answer(call, model, limited(request), OpenAiRequests.stream(body), true);
-        });
+    return serve(body, true);
   }
 
   /** Counts a request's errors; its success is counted where the answer is complete. */
-  private Response measured(
-      String endpoint,
-      JsonNode body,
-      java.util.function.Function<ServingMetrics.Call, Response> handler) {
+  private Response serve(JsonNode body, boolean chat) {
     ServingMetrics.Call call =
-        metrics.call(endpoint, body != null && body.path("stream").asBoolean(false));
+        metrics.call(
+            chat ? "chat_completions" : "completions",
+            body != null && body.path("stream").asBoolean(false));
     try {
       admit();
-      return handler.apply(call);
+      String model = OpenAiRequests.model(body);
+      GenerationRequest request =
+          chat
+              ? OpenAiRequests.generation(
+                  body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END)
+              : OpenAiRequests.generation(
+                  body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
+      return answer(call, model, limited(request), OpenAiRequests.stream(body), chat);
     } catch (OpenAiError e) {
       call.failed(e.type());
       throw e;

@@ -54,7 +54,7 @@ public class RateLimiter {
     }
   }
 
-  /** Seconds until {@code caller} has a request again (for {@code Retry-After}). */
+  /** Seconds for one request's allowance to refill (a caller refused now has one by then). */
   public long retryAfterSeconds() {
     return Math.max(1, (long) Math.ceil(60.0 / Math.max(1, perMinute)));
   }
