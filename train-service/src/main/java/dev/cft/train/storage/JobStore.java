@@ -13,6 +13,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class JobStore {
   static final String PREFIX = "_jobs/";
+  private static final String SUFFIX = ".json";
   private static final ObjectMapper JSON = EventJson.mapper();
 
   private final ObjectStore store;
@@ -37,10 +38,16 @@ public class JobStore {
     }
   }
 
-  /** Every job record, of every state. */
+  /**
+   * Every job record, of every state. Only {@code .json} keys: a filesystem-backed S3 server (the
+   * embedded one) lists a write in progress as {@code <key>-<uuid>}, half-written.
+   */
   public List<JobRecord> all() {
     List<JobRecord> records = new ArrayList<>();
     for (ObjectStore.Entry entry : store.list(Buckets.CHECKPOINTS, PREFIX)) {
+      if (!entry.key().endsWith(SUFFIX)) {
+        continue;
+      }
       store
           .readIfExists(Buckets.CHECKPOINTS, entry.key())
           .map(JobStore::parse)
@@ -50,7 +57,7 @@ public class JobStore {
   }
 
   static String key(String jobId) {
-    return PREFIX + jobId + ".json";
+    return PREFIX + jobId + SUFFIX;
   }
 
   private static JobRecord parse(byte[] bytes) {

@@ -60,7 +60,7 @@ public abstract class ServiceHealthContract {
     String marker = "poison-" + java.util.UUID.randomUUID();
     String topic = consumedTopic();
     try (TopicWatcher dlq = new TopicWatcher(dev.cft.events.Topics.dlq(topic))) {
-      TestEvents.publishText(topic, marker, "{not json " + marker);
+      var poison = TestEvents.publishText(topic, marker, "{not json " + marker);
       Instant until = Instant.now().plus(WAIT);
       while (Instant.now().isBefore(until)) {
         for (var record : dlq.drain(Duration.ofSeconds(1))) {
@@ -73,12 +73,62 @@ public abstract class ServiceHealthContract {
             // ("unreadable record at <t>-<p>@<o>"): either names the topic.
             assertTrue(why.contains(topic), why);
             awaitReadiness(200);
+            awaitCommittedPast(topic, poison.partition(), poison.offset());
             return;
           }
         }
       }
       throw new AssertionError("the poison record on " + topic + " did not reach its DLQ");
     }
+  }
+
+  /**
+   * The consumer group commits past a dead-lettered record even when it is the last of its
+   * partition: otherwise its lag stays at one for ever (KEDA keeps a worker up) and the record is
+   * dead-lettered again after every restart. SmallRye's own commit strategy fails this.
+   */
+  private static void awaitCommittedPast(String topic, int partition, long offset)
+      throws Exception {
+    String group = groupReading(topic);
+    var tp = new org.apache.kafka.common.TopicPartition(topic, partition);
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.of("bootstrap.servers", SharedLocalStack.get().kafkaBootstrap()))) {
+      long committed = -1;
+      Instant until = Instant.now().plus(Duration.ofSeconds(20));
+      while (Instant.now().isBefore(until)) {
+        var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        committed = offsets.get(tp) == null ? -1 : offsets.get(tp).offset();
+        if (committed > offset) {
+          return;
+        }
+        Thread.sleep(250);
+      }
+      throw new AssertionError(
+          "group "
+              + group
+              + " committed "
+              + committed
+              + " on "
+              + tp
+              + ", not past the"
+              + " dead-lettered record "
+              + offset);
+    }
+  }
+
+  /** The consumer group of the service's incoming channel on {@code topic}. */
+  private static String groupReading(String topic) {
+    var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+    for (String name : config.getPropertyNames()) {
+      if (name.startsWith("mp.messaging.incoming.")
+          && name.endsWith(".topic")
+          && topic.equals(config.getOptionalValue(name, String.class).orElse(""))) {
+        String group = name.substring(0, name.length() - "topic".length()) + "group.id";
+        return config.getValue(group, String.class);
+      }
+    }
+    throw new AssertionError("no incoming channel reads " + topic);
   }
 
   /**

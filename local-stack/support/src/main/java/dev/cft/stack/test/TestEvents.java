@@ -25,16 +25,18 @@ public final class TestEvents {
    * Publishes {@code text} as it is (an S3 notification as the store sends it, or a record nobody
    * can read), keyed, and waits for the ack.
    */
-  public static void publishText(String topic, String key, String text) throws Exception {
-    publishBytes(topic, key, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  public static org.apache.kafka.clients.producer.RecordMetadata publishText(
+      String topic, String key, String text) throws Exception {
+    return publishBytes(topic, key, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  private static void publishBytes(String topic, String key, byte[] value) throws Exception {
+  private static org.apache.kafka.clients.producer.RecordMetadata publishBytes(
+      String topic, String key, byte[] value) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.get().kafkaBootstrap());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      return producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
   }
 

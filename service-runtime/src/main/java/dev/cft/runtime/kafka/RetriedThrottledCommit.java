@@ -1,0 +1,307 @@
+package dev.cft.runtime.kafka;
+
+import io.quarkus.arc.Unremovable;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import io.smallrye.reactive.messaging.kafka.commit.ContextHolder;
+import io.smallrye.reactive.messaging.kafka.commit.KafkaCommitHandler;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * SmallRye's {@code throttled} commit strategy (commit, every {@code auto.commit.interval.ms}, the
+ * offset after the longest run of processed records of each partition) without its two ways of
+ * losing a commit, both of which leave a consumer group's lag above zero with nothing to do — and
+ * KEDA then keeps a training worker up for ever:
+ *
+ * <ul>
+ *   <li>a commit that fails (a rebalance, a broker restart) is made again at the next flush;
+ *       SmallRye forgets the offsets before it knows the commit succeeded;
+ *   <li>a record that failed deserialization, which SmallRye dead-letters without showing it to the
+ *       strategy, moves the offset on when it is acknowledged; SmallRye ignores that
+ *       acknowledgement.
+ * </ul>
+ *
+ * <p>It keeps {@code throttled.unprocessed-record-max-age.ms}: a record waiting longer than that
+ * (if above 0) marks the channel unhealthy. Selected with {@code commit-strategy=cft-throttled}.
+ */
+public final class RetriedThrottledCommit extends ContextHolder implements KafkaCommitHandler {
+  public static final String STRATEGY = "cft-throttled";
+  private static final Logger LOG = Logger.getLogger(RetriedThrottledCommit.class);
+
+  @ApplicationScoped
+  @Identifier(STRATEGY)
+  @Unremovable // looked up by name when a channel starts
+  public static class Factory implements KafkaCommitHandler.Factory {
+    @Override
+    public KafkaCommitHandler create(
+        KafkaConnectorIncomingConfiguration config,
+        io.vertx.mutiny.core.Vertx vertx,
+        KafkaConsumer<?, ?> consumer,
+        BiConsumer<Throwable, Boolean> reportFailure) {
+      var settings = config.config();
+      return new RetriedThrottledCommit(
+          vertx,
+          consumer,
+          reportFailure,
+          (String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG),
+          settings
+              .getOptionalValue(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, Integer.class)
+              .orElse(5000),
+          settings
+              .getOptionalValue(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.class)
+              .orElse(60000),
+          config.getThrottledUnprocessedRecordMaxAgeMs());
+    }
+  }
+
+  private final KafkaConsumer<?, ?> consumer;
+  private final BiConsumer<Throwable, Boolean> reportFailure;
+  private final String group;
+  private final int interval;
+  private final int maxUnprocessedAge;
+
+  /** Read and written on the captured context only. */
+  private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
+
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+  private long timer = -1;
+  private boolean flushing;
+
+  private RetriedThrottledCommit(
+      Vertx vertx,
+      KafkaConsumer<?, ?> consumer,
+      BiConsumer<Throwable, Boolean> reportFailure,
+      String group,
+      int interval,
+      int timeout,
+      int maxUnprocessedAge) {
+    super(vertx, timeout);
+    this.consumer = consumer;
+    this.reportFailure = reportFailure;
+    this.group = group;
+    this.interval = interval;
+    this.maxUnprocessedAge = maxUnprocessedAge;
+  }
+
+  @Override
+  public void partitionsAssigned(Collection<TopicPartition> assignment) {
+    runOnContextAndAwait(
+        () -> {
+          assigned.addAll(assignment);
+          schedule();
+          return null;
+        });
+  }
+
+  /** Called on the polling thread: the last offsets of the revoked partitions are committed now. */
+  @Override
+  public void partitionsRevoked(Collection<TopicPartition> revoked) {
+    Map<TopicPartition, OffsetAndMetadata> last =
+        runOnContextAndAwait(
+            () -> {
+              assigned.removeAll(revoked);
+              Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+              for (TopicPartition partition : revoked) {
+                PartitionOffsets gone = partitions.remove(partition);
+                if (gone != null) {
+                  gone.toCommit()
+                      .ifPresent(o -> offsets.put(partition, new OffsetAndMetadata(o, null)));
+                }
+              }
+              return offsets;
+            });
+    if (!last.isEmpty()) {
+      try {
+        consumer.unwrap().commitSync(last);
+      } catch (KafkaException e) {
+        LOG.warnf(
+            "group %s: commit of revoked partitions %s failed; their next owner gets those records"
+                + " again: %s",
+            group, last, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public <K, V> Uni<IncomingKafkaRecord<K, V>> received(IncomingKafkaRecord<K, V> record) {
+    return onContext(record, PartitionOffsets::received).replaceWith(record);
+  }
+
+  /**
+   * An acknowledgement of a partition revoked meanwhile is dropped: its next owner gets it again.
+   */
+  @Override
+  public <K, V> Uni<Void> handle(IncomingKafkaRecord<K, V> record) {
+    return onContext(record, PartitionOffsets::acknowledged)
+        .emitOn(command -> record.runOnMessageContext(command));
+  }
+
+  /** What happened to a record, told to its partition's offsets (offset, time in ms). */
+  private interface Event {
+    void apply(PartitionOffsets offsets, long offset, long atMillis);
+  }
+
+  private Uni<Void> onContext(IncomingKafkaRecord<?, ?> record, Event event) {
+    TopicPartition partition = new TopicPartition(record.getTopic(), record.getPartition());
+    return Uni.createFrom()
+        .completionStage(
+            () -> {
+              CompletableFuture<Void> done = new CompletableFuture<>();
+              runOnContext(
+                  () -> {
+                    if (assigned.contains(partition)) {
+                      event.apply(
+                          offsets(partition), record.getOffset(), System.currentTimeMillis());
+                      schedule();
+                    }
+                    done.complete(null);
+                  });
+              return done;
+            });
+  }
+
+  @Override
+  public void terminate(boolean graceful) {
+    if (graceful) {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval);
+      while (unprocessed() > 0 && System.nanoTime() < until) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        runOnContextAndAwait(
+            () -> {
+              cancelTimer();
+              return toCommit();
+            });
+    if (!offsets.isEmpty()) {
+      try {
+        consumer.commit(offsets).await().atMost(java.time.Duration.ofMillis(interval));
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "group %s: last commit %s failed; those records are delivered again: %s",
+            group, offsets, e.getMessage());
+      }
+    }
+  }
+
+  private PartitionOffsets offsets(TopicPartition partition) {
+    return partitions.computeIfAbsent(partition, p -> new PartitionOffsets());
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> toCommit() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    partitions.forEach(
+        (partition, state) -> {
+          if (assigned.contains(partition)) {
+            state.toCommit().ifPresent(o -> offsets.put(partition, new OffsetAndMetadata(o, null)));
+          }
+        });
+    return offsets;
+  }
+
+  private long unprocessed() {
+    return runOnContextAndAwait(
+        () -> partitions.values().stream().mapToLong(PartitionOffsets::unprocessed).sum());
+  }
+
+  /** On the context: one timer at a time, and none while a commit is in flight. */
+  private void schedule() {
+    if (timer == -1 && !flushing) {
+      timer = vertx.setTimer(interval, id -> runOnContext(this::flush));
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private void flush() {
+    timer = -1;
+    checkUnprocessedAge();
+    Map<TopicPartition, OffsetAndMetadata> offsets = toCommit();
+    if (offsets.isEmpty()) {
+      if (!partitions.isEmpty()) {
+        schedule();
+      }
+      return;
+    }
+    flushing = true;
+    consumer
+        .commit(offsets)
+        .subscribe()
+        .with(
+            done ->
+                runOnContext(
+                    () -> {
+                      offsets.forEach(
+                          (partition, offset) -> {
+                            PartitionOffsets state = partitions.get(partition);
+                            if (state != null) {
+                              state.committed(offset.offset());
+                            }
+                          });
+                      flushing = false;
+                      schedule();
+                    }),
+            failure ->
+                runOnContext(
+                    () -> {
+                      LOG.warnf(
+                          "group %s: commit of %s failed, made again in %d ms: %s",
+                          group, offsets, interval, failure.getMessage());
+                      flushing = false;
+                      schedule();
+                    }));
+  }
+
+  private void checkUnprocessedAge() {
+    if (maxUnprocessedAge <= 0) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    partitions.forEach(
+        (partition, state) -> {
+          Map.Entry<Long, Long> oldest = state.oldestUnprocessed();
+          if (assigned.contains(partition)
+              && oldest != null
+              && now - oldest.getValue() > maxUnprocessedAge) {
+            reportFailure.accept(
+                new IllegalStateException(
+                    String.format(
+                        "group %s: record %s@%d has waited %d s to be processed (limit %d ms)",
+                        group,
+                        partition,
+                        oldest.getKey(),
+                        (now - oldest.getValue()) / 1000,
+                        maxUnprocessedAge)),
+                true);
+          }
+        });
+  }
+}
