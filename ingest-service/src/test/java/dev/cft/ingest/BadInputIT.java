@@ -181,13 +181,8 @@ class BadInputIT {
     long until = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < until) {
       for (ObjectStore.Entry entry : store.list("datasets", "_ingested/" + domain + "/")) {
-        // The embedded store lists a write's temporary file (<key>-<uuid>) until it is renamed.
-        if (!entry.key().endsWith(".json")) {
-          continue;
-        }
-        var bytes = store.readIfExists("datasets", entry.key());
-        JsonNode ledger = bytes.isEmpty() ? null : JSON.readTree(bytes.get());
-        if (ledger != null && c.key().equals(ledger.path("key").asText())) {
+        JsonNode ledger = JSON.readTree(store.read("datasets", entry.key()));
+        if (c.key().equals(ledger.path("key").asText())) {
           return ledger;
         }
       }

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,41 @@ class PartialIngestIT {
       Files.writeString(dir.resolve("copied.jsonl"), IngestFlowIT.chats(0, 9));
       DatasetReady v1 = ready.await(DatasetReady.class, e -> e.domain().equals(domain), WAIT);
       assertEquals(9, v1.trainExamples() + v1.valExamples());
+    }
+  }
+
+  /**
+   * A copy that takes longer than a few scans (1 s apart here) is not taken half-written: one
+   * version, with every example, once the file has stopped changing.
+   */
+  @Test
+  void aFileStillBeingCopiedInIsTakenOnlyWhole() throws Exception {
+    String domain = "copying-" + UUID.randomUUID().toString().substring(0, 8);
+    Path dir = SharedLocalStack.get().s3Root().resolve("ingest").resolve(domain);
+    Files.createDirectories(dir);
+    byte[] content = IngestFlowIT.chats(0, 20).getBytes(StandardCharsets.UTF_8);
+    int cut = content.length / 2; // mid-line
+    try (TopicWatcher ready = new TopicWatcher(Topics.DATASETS_READY);
+        TopicWatcher rejected = new TopicWatcher(Topics.INGEST_REJECTED)) {
+      try (var out = Files.newOutputStream(dir.resolve("slow.jsonl"))) {
+        out.write(content, 0, cut);
+        out.flush();
+        Thread.sleep(3_000);
+        out.write(content, cut, content.length - cut);
+      }
+      DatasetReady v1 = ready.await(DatasetReady.class, e -> e.domain().equals(domain), WAIT);
+      assertEquals(20, v1.trainExamples() + v1.valExamples());
+      assertEquals(1, v1.datasetVersion());
+      assertEquals(
+          1,
+          ready
+              .all(DatasetReady.class, e -> e.domain().equals(domain), Duration.ofSeconds(3))
+              .size(),
+          "one version");
+      assertEquals(
+          List.of(),
+          rejected.all(IngestRejected.class, e -> e.domain().equals(domain), Duration.ZERO),
+          "no rejection");
     }
   }
 }

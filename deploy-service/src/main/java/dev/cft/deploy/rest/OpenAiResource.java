@@ -182,8 +182,9 @@ public class OpenAiResource {
     ServedModels.Lease lease =
         models.lease(model).orElseThrow(() -> OpenAiError.modelNotFound(model));
     call.model(model);
+    int[] prompt;
     try {
-      checkPrompt(lease, request);
+      prompt = checkPrompt(lease, request);
     } catch (OpenAiError e) {
       lease.close();
       throw e;
@@ -192,7 +193,7 @@ public class OpenAiResource {
     long created = Instant.now().getEpochSecond();
     if (!stream) {
       try (lease) {
-        GenerationResult result = generate(lease, request, text -> call.generated());
+        GenerationResult result = generate(lease, prompt, request, text -> call.generated());
         call.succeeded(result.tokens().length);
         ObjectNode reply = envelope(id, created, model, chat, false);
         ObjectNode choice = reply.putArray("choices").addObject().put("index", 0);
@@ -217,6 +218,7 @@ public class OpenAiResource {
             GenerationResult result =
                 generate(
                     lease,
+                    prompt,
                     request,
                     piece -> {
                       call.generated();
@@ -258,12 +260,16 @@ public class OpenAiResource {
     return Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache").build();
   }
 
-  /** A prompt over the configured limit, or over the model's context, is the caller's error. */
-  private void checkPrompt(ServedModels.Lease lease, GenerationRequest request) {
+  /**
+   * The prompt's tokens; a prompt over the configured limit, or over the model's context, is the
+   * caller's error.
+   */
+  private int[] checkPrompt(ServedModels.Lease lease, GenerationRequest request) {
     int context = lease.served().model().config().nPositions();
     int limit = config.limits().maxPromptTokens();
     int max = limit > 0 ? Math.min(limit, context) : context;
-    int tokens = lease.served().tokenizer().encode(request.prompt()).length;
+    int[] prompt = lease.served().tokenizer().encode(request.prompt());
+    int tokens = prompt.length;
     if (tokens > max) {
       throw new OpenAiError(
           400,
@@ -275,13 +281,14 @@ public class OpenAiResource {
           "prompt",
           "context_length_exceeded");
     }
+    return prompt;
   }
 
   private static GenerationResult generate(
-      ServedModels.Lease lease, GenerationRequest request, Consumer<String> onText) {
+      ServedModels.Lease lease, int[] prompt, GenerationRequest request, Consumer<String> onText) {
     try {
       return new Generator(lease.served().model(), lease.served().tokenizer())
-          .generate(request, onText);
+          .generate(prompt, request, onText);
     } catch (IllegalArgumentException e) {
       throw OpenAiError.invalid(null, e.getMessage()); // e.g. a prompt longer than the context
     }

@@ -48,6 +48,14 @@ public interface IngestConfig {
   @WithDefault("2s")
   Duration scanDelay();
 
+  /**
+   * An object without an ETag (a file copied straight into the embedded store's directory, which
+   * grows while the copy runs) is announced only once it has not changed for this long: the scan
+   * never takes a half-copied file. Objects written through the S3 API appear whole.
+   */
+  @WithDefault("5s")
+  Duration scanSettle();
+
   /** An object the scan announced and nobody processed is announced again after this. */
   @WithDefault("10m")
   Duration rescanAfter();

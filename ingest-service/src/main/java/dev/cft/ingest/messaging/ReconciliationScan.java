@@ -86,6 +86,11 @@ public class ReconciliationScan {
       if (entry.key().indexOf('/') <= 0 || entry.key().endsWith("/")) {
         continue; // no domain segment: nothing to route it by (logged once below)
       }
+      if (entry.eTag() == null
+          && entry.lastModified() != null
+          && entry.lastModified().isAfter(now.minus(config.scanSettle()))) {
+        continue; // possibly still being copied in: a later scan takes it whole
+      }
       // Without an ETag the modification time tells versions of the object apart.
       String sequencer =
           entry.eTag() == null && entry.lastModified() != null

@@ -42,7 +42,15 @@ public final class Generator {
    *     {@link GenerationResult#text()}
    */
   public GenerationResult generate(GenerationRequest request, Consumer<String> onText) {
-    int[] prompt = tokenizer.encode(request.prompt());
+    return generate(tokenizer.encode(request.prompt()), request, onText);
+  }
+
+  /**
+   * As {@link #generate(GenerationRequest, Consumer)}, for a caller that has encoded {@code
+   * request.prompt()} already (to check its length): {@code prompt} are those tokens.
+   */
+  public GenerationResult generate(
+      int[] prompt, GenerationRequest request, Consumer<String> onText) {
     int context = model.config().nPositions();
     if (prompt.length == 0) {
       prompt = new int[] {tokenizer.eosId()};

@@ -112,6 +112,73 @@ class LocalStackIT {
     assertTrue(etag == null || etag.isBlank() || etag.equals("\"\""), "unexpected ETag " + etag);
   }
 
+  /**
+   * The filesystem store writes an object to {@code <key>-<uuid>} and renames it when complete; a
+   * listing meanwhile must not show that half-written file (the ingest scan would take it for a
+   * dropped file). The upload is held half-way until the temporary file is on disk.
+   */
+  @Test
+  void anObjectIsListedOnlyOnceItsWriteIsComplete() throws Exception {
+    String key = "slow-" + UUID.randomUUID() + "/big.jsonl";
+    byte[] half = "{\"text\":\"x\"}\n".repeat(40_000).getBytes(StandardCharsets.UTF_8);
+    String url =
+        s3.getPresignedObjectUrl(
+            io.minio.GetPresignedObjectUrlArgs.builder()
+                .method(io.minio.http.Method.PUT)
+                .bucket("ingest")
+                .object(key)
+                .expiry(120)
+                .build());
+    var body = new java.io.PipedInputStream(1 << 16);
+    var writer = new java.io.PipedOutputStream(body);
+    var http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    var upload =
+        http.sendAsync(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> body),
+                        2L * half.length))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    writer.write(half);
+    writer.flush();
+    Path dir = stack.settings().s3Root().resolve("ingest").resolve(key).getParent();
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!hasTemporaryFile(dir) && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertTrue(hasTemporaryFile(dir), "the store is not writing a temporary file in " + dir);
+    assertEquals(List.of(), keysUnder(key.substring(0, key.indexOf('/') + 1)), "mid-write");
+
+    writer.write(half);
+    writer.close();
+    assertEquals(200, upload.get(60, TimeUnit.SECONDS).statusCode());
+    assertEquals(List.of(key), keysUnder(key.substring(0, key.indexOf('/') + 1)), "written");
+  }
+
+  private static boolean hasTemporaryFile(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith("big.jsonl-"));
+    }
+  }
+
+  private List<String> keysUnder(String prefix) throws Exception {
+    List<String> keys = new ArrayList<>();
+    for (Result<Item> result :
+        s3.listObjects(
+            ListObjectsArgs.builder().bucket("ingest").prefix(prefix).recursive(true).build())) {
+      keys.add(result.get().objectName());
+    }
+    return keys;
+  }
+
   @Test
   void brokerHasThePipelineTopicsAndDeliversRecords() throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {

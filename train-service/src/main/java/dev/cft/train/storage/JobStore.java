@@ -38,10 +38,7 @@ public class JobStore {
     }
   }
 
-  /**
-   * Every job record, of every state. Only {@code .json} keys: a filesystem-backed S3 server (the
-   * embedded one) lists a write in progress as {@code <key>-<uuid>}, half-written.
-   */
+  /** Every job record, of every state (other objects under the prefix are not read). */
   public List<JobRecord> all() {
     List<JobRecord> records = new ArrayList<>();
     for (ObjectStore.Entry entry : store.list(Buckets.CHECKPOINTS, PREFIX)) {

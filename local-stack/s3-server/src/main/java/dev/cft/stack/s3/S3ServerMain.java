@@ -37,7 +37,7 @@ public final class S3ServerMain {
     }
     Properties storeProps = new Properties();
     storeProps.setProperty("jclouds.filesystem.basedir", baseDir.toString());
-    BlobStore store = BlobStores.create("filesystem", storeProps);
+    BlobStore store = new InFlightWritesHidden(BlobStores.create("filesystem", storeProps));
 
     S3Proxy proxy =
         S3Proxy.builder()
