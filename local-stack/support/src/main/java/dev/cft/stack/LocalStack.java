@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,6 +22,7 @@ public final class LocalStack implements AutoCloseable {
    *
    * @param topics {@code name:partitions} specs, created before the broker reports ready
    * @param buckets created before the S3 server reports ready
+   * @param secured TLS and SASL, or null for neither
    */
   public record Settings(
       Path stateDir,
@@ -30,7 +32,8 @@ public final class LocalStack implements AutoCloseable {
       String accessKey,
       String secretKey,
       List<String> buckets,
-      List<String> topics) {
+      List<String> topics,
+      Secured secured) {
     public Settings {
       stateDir = stateDir.toAbsolutePath();
       buckets = List.copyOf(buckets);
@@ -47,7 +50,25 @@ public final class LocalStack implements AutoCloseable {
           "cft-test",
           "cft-test-secret",
           StackDefaults.BUCKETS,
-          StackDefaults.topicSpecs());
+          StackDefaults.topicSpecs(),
+          null);
+    }
+
+    /**
+     * The same stack with the S3 server on HTTPS only and a SASL_SSL listener (PLAIN, one user) on
+     * the broker, on a port of its own, both with {@code tls}'s key pair.
+     */
+    public Settings secured(TlsFiles tls) {
+      return new Settings(
+          stateDir,
+          kafkaPort,
+          kafkaControllerPort,
+          s3Port,
+          accessKey,
+          secretKey,
+          buckets,
+          topics,
+          new Secured(tls, Ports.free(), "cft", UUID.randomUUID().toString()));
     }
 
     public Path s3Root() {
@@ -63,7 +84,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String s3Endpoint() {
-      return "http://127.0.0.1:" + s3Port;
+      return (secured == null ? "http" : "https") + "://127.0.0.1:" + s3Port;
+    }
+  }
+
+  /**
+   * TLS and SASL of a stack. The broker keeps its plain listener besides the SASL_SSL one, for the
+   * stack's own topic creation.
+   */
+  public record Secured(TlsFiles tls, int kafkaPort, String user, String password) {
+    public String kafkaBootstrap() {
+      return "127.0.0.1:" + kafkaPort;
     }
   }
 
@@ -102,7 +133,14 @@ public final class LocalStack implements AutoCloseable {
         "dev.cft.stack.kafka.KafkaBrokerMain",
         args,
         List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"),
-        Map.of(),
+        s.secured() == null
+            ? Map.of()
+            : Map.of(
+                "KAFKA_SASL_SSL_PORT", Integer.toString(s.secured().kafkaPort()),
+                "KAFKA_SSL_KEYSTORE", s.secured().tls().keyStore().toString(),
+                "KAFKA_SSL_KEYSTORE_PASSWORD", s.secured().tls().password(),
+                "KAFKA_SASL_USER", s.secured().user(),
+                "KAFKA_SASL_PASSWORD", s.secured().password()),
         s.logDir().resolve("kafka.log"));
   }
 
@@ -117,8 +155,19 @@ public final class LocalStack implements AutoCloseable {
         "dev.cft.stack.s3.S3ServerMain",
         args,
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"),
-        Map.of("S3_ACCESS_KEY", s.accessKey(), "S3_SECRET_KEY", s.secretKey()),
+        s3Environment(s),
         s.logDir().resolve("s3.log"));
+  }
+
+  private static Map<String, String> s3Environment(Settings s) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("S3_ACCESS_KEY", s.accessKey());
+    env.put("S3_SECRET_KEY", s.secretKey());
+    if (s.secured() != null) {
+      env.put("S3_KEYSTORE", s.secured().tls().keyStore().toString());
+      env.put("S3_KEYSTORE_PASSWORD", s.secured().tls().password());
+    }
+    return env;
   }
 
   public Settings settings() {

@@ -44,6 +44,7 @@ public final class KafkaBrokerMain {
     List<NewTopic> topics = parseTopics(List.of(args).subList(3, args.length));
 
     Properties props = serverProperties(dataDir, port, controllerPort);
+    addSaslSslListener(props, port, controllerPort, System.getenv());
     Path propsFile = dataDir.resolve("server.properties");
     Files.createDirectories(dataDir);
     try (OutputStream out = Files.newOutputStream(propsFile)) {
@@ -92,6 +93,38 @@ public final class KafkaBrokerMain {
     p.setProperty("num.partitions", "1");
     p.setProperty("auto.create.topics.enable", "true");
     return p;
+  }
+
+  /**
+   * With {@code KAFKA_SASL_SSL_PORT} set: a SASL_SSL listener (PLAIN, the one user {@code
+   * KAFKA_SASL_USER}/{@code KAFKA_SASL_PASSWORD}, key pair {@code KAFKA_SSL_KEYSTORE} PKCS12 with
+   * {@code KAFKA_SSL_KEYSTORE_PASSWORD}) beside the plain one, which stays for the broker itself
+   * and the topic creation below.
+   */
+  static void addSaslSslListener(
+      Properties p, int port, int controllerPort, Map<String, String> env) {
+    String securePort = env.get("KAFKA_SASL_SSL_PORT");
+    if (securePort == null) {
+      return;
+    }
+    String plain = "PLAINTEXT://127.0.0.1:" + port;
+    String secure = "SASL_SSL://127.0.0.1:" + Integer.parseInt(securePort);
+    p.setProperty("listeners", plain + "," + secure + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", plain + "," + secure);
+    p.setProperty(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL");
+    p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+    p.setProperty(
+        "listener.name.sasl_ssl.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+            + env.get("KAFKA_SASL_USER")
+            + "=\""
+            + env.get("KAFKA_SASL_PASSWORD")
+            + "\";");
+    p.setProperty("ssl.keystore.type", "PKCS12");
+    p.setProperty("ssl.keystore.location", env.get("KAFKA_SSL_KEYSTORE"));
+    p.setProperty("ssl.keystore.password", env.get("KAFKA_SSL_KEYSTORE_PASSWORD"));
   }
 
   private static void formatIfNew(Path dataDir, Path propsFile) {

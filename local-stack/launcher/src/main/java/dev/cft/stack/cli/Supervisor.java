@@ -43,7 +43,8 @@ final class Supervisor {
             settings.accessKey(),
             settings.secretKey(),
             StackDefaults.BUCKETS,
-            StackDefaults.topicSpecs());
+            StackDefaults.topicSpecs(),
+            null);
     synchronized (this) {
       stack = LocalStack.start(stackSettings);
       stack.processes().forEach(child -> home.writePid(child.name(), child.pid()));

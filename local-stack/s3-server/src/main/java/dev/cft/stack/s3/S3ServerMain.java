@@ -39,13 +39,20 @@ public final class S3ServerMain {
     storeProps.setProperty("jclouds.filesystem.basedir", baseDir.toString());
     BlobStore store = new InFlightWritesHidden(BlobStores.create("filesystem", storeProps));
 
-    S3Proxy proxy =
+    // With S3_KEYSTORE (PKCS12, password S3_KEYSTORE_PASSWORD): HTTPS only.
+    String keyStore = System.getenv("S3_KEYSTORE");
+    S3Proxy.Builder builder =
         S3Proxy.builder()
             .blobStore(store)
-            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(
-                AuthenticationType.AWS_V2_OR_V4, env("S3_ACCESS_KEY"), env("S3_SECRET_KEY"))
-            .build();
+                AuthenticationType.AWS_V2_OR_V4, env("S3_ACCESS_KEY"), env("S3_SECRET_KEY"));
+    String endpoint = (keyStore == null ? "http" : "https") + "://127.0.0.1:" + port;
+    if (keyStore == null) {
+      builder.endpoint(URI.create(endpoint));
+    } else {
+      builder.secureEndpoint(URI.create(endpoint)).keyStore(keyStore, env("S3_KEYSTORE_PASSWORD"));
+    }
+    S3Proxy proxy = builder.build();
     proxy.start();
     while (!"STARTED".equals(proxy.getState())) {
       Thread.sleep(10);
@@ -63,7 +70,7 @@ public final class S3ServerMain {
                   stopped.countDown();
                 },
                 "s3-shutdown"));
-    System.out.println(READY + " s3 http://127.0.0.1:" + proxy.getPort() + " " + baseDir);
+    System.out.println(READY + " s3 " + endpoint + " " + baseDir);
     System.out.flush();
     stopped.await();
   }

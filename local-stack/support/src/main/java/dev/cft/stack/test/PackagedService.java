@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The module's packaged Quarkus application ({@code target/quarkus-app}) as a real process on the
@@ -18,20 +19,30 @@ public final class PackagedService {
    * output in {@code log}.
    */
   public static Process start(List<String> options, Path log) throws IOException {
+    return start(SharedLocalStack.get().serviceConfig(), Map.of(), options, log);
+  }
+
+  /**
+   * Starts the application with {@code config} (as {@code -Dkey=value}, which wins over the
+   * environment), {@code environment} added to this process's, and {@code options}.
+   */
+  public static Process start(
+      Map<String, String> config, Map<String, String> environment, List<String> options, Path log)
+      throws IOException {
     Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
     if (!Files.exists(app)) {
       throw new IllegalStateException("no packaged application at " + app + " (mvn package)");
     }
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    SharedLocalStack.get().serviceConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    config.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-Dquarkus.http.port=0");
     command.addAll(options);
     command.add("-jar");
     command.add(app.toString());
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 }
