@@ -212,6 +212,14 @@ public final class LocalStack implements AutoCloseable {
     kafka = started(kafka, kafkaSpec(settings));
   }
 
+  /**
+   * Starts the S3 server of {@code settings} alone, as a child of this JVM (e.g. again after it
+   * died under a running pipeline); returns once it answers.
+   */
+  public static ChildJvm startS3Server(Settings settings) throws TimeoutException {
+    return started(null, s3Spec(settings));
+  }
+
   /** Stops the S3 server; its objects stay on disk. */
   public synchronized void stopS3() {
     s3 = stopped(s3);

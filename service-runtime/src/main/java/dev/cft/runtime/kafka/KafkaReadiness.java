@@ -1,5 +1,6 @@
 package dev.cft.runtime.kafka;
 
+import dev.cft.runtime.health.DependencyOutage;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,12 +34,16 @@ public class KafkaReadiness implements HealthCheck {
   private final Admin admin;
   private final Duration timeout;
   private final Object bootstrap;
+  private final boolean gatesReadiness;
 
   @Inject
   public KafkaReadiness(
       @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-      @ConfigProperty(name = "cft.kafka.health-timeout", defaultValue = "3s") Duration timeout) {
+      @ConfigProperty(name = "cft.kafka.health-timeout", defaultValue = "3s") Duration timeout,
+      @ConfigProperty(name = DependencyOutage.IN_READINESS, defaultValue = "true")
+          boolean gatesReadiness) {
     this.timeout = timeout;
+    this.gatesReadiness = gatesReadiness;
     this.bootstrap = kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     this.admin = KafkaAdmins.create(kafkaConfig, timeout, "readiness");
   }
@@ -58,9 +63,9 @@ public class KafkaReadiness implements HealthCheck {
       return response.up().withData("nodes", addresses).build();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return response.down().withData("error", "interrupted").build();
+      return DependencyOutage.answer(response, "interrupted", gatesReadiness);
     } catch (Exception e) {
-      return response.down().withData("error", e.toString()).build();
+      return DependencyOutage.answer(response, e.toString(), gatesReadiness);
     }
   }
 

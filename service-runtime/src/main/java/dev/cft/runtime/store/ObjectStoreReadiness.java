@@ -1,5 +1,6 @@
 package dev.cft.runtime.store;
 
+import dev.cft.runtime.health.DependencyOutage;
 import io.minio.MinioClient;
 import io.minio.messages.Bucket;
 import jakarta.annotation.PreDestroy;
@@ -8,6 +9,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -21,10 +23,15 @@ public class ObjectStoreReadiness implements HealthCheck {
 
   private final ObjectStoreConfig config;
   private final MinioClient probe;
+  private final boolean gatesReadiness;
 
   @Inject
-  public ObjectStoreReadiness(ObjectStoreConfig config) {
+  public ObjectStoreReadiness(
+      ObjectStoreConfig config,
+      @ConfigProperty(name = DependencyOutage.IN_READINESS, defaultValue = "true")
+          boolean gatesReadiness) {
     this.config = config;
+    this.gatesReadiness = gatesReadiness;
     // Its own client: short timeouts, so a hung store shows as DOWN within a probe period.
     this.probe = ObjectStoreClients.create(config, config.healthTimeout());
   }
@@ -41,11 +48,12 @@ public class ObjectStoreReadiness implements HealthCheck {
               .filter(bucket -> !present.contains(bucket))
               .toList();
       if (!missing.isEmpty()) {
-        return response.down().withData("missing buckets", String.join(",", missing)).build();
+        return DependencyOutage.answer(
+            response, "missing buckets " + String.join(",", missing), gatesReadiness);
       }
       return response.up().withData("buckets", present.size()).build();
     } catch (Exception e) {
-      return response.down().withData("error", describe(e)).build();
+      return DependencyOutage.answer(response, describe(e), gatesReadiness);
     }
   }
 

@@ -48,6 +48,20 @@ record StackSettings(
     return "http://127.0.0.1:" + port(part);
   }
 
+  /** The broker and S3 server of this pipeline, with their state under {@code stateDir}. */
+  dev.cft.stack.LocalStack.Settings localStack(Path stateDir) {
+    return new dev.cft.stack.LocalStack.Settings(
+        stateDir,
+        port(Part.KAFKA),
+        kafkaControllerPort,
+        port(Part.S3),
+        accessKey,
+        secretKey,
+        dev.cft.stack.StackDefaults.BUCKETS,
+        dev.cft.stack.StackDefaults.topicSpecs(),
+        null);
+  }
+
   /** A client of this stack's S3 server; close it (it owns an HTTP client). */
   MinioClient s3Client() {
     return MinioClient.builder()

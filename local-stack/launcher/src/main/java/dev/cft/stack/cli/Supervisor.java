@@ -2,7 +2,6 @@ package dev.cft.stack.cli;
 
 import dev.cft.stack.ChildJvm;
 import dev.cft.stack.LocalStack;
-import dev.cft.stack.StackDefaults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,17 +33,7 @@ final class Supervisor {
     home.writePid("supervisor", ProcessHandle.current().pid());
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "supervisor-stop"));
     log("starting Kafka on " + settings.kafkaBootstrap() + ", S3 on " + settings.s3Endpoint());
-    LocalStack.Settings stackSettings =
-        new LocalStack.Settings(
-            home.stateDir(),
-            settings.port(Part.KAFKA),
-            settings.kafkaControllerPort(),
-            settings.port(Part.S3),
-            settings.accessKey(),
-            settings.secretKey(),
-            StackDefaults.BUCKETS,
-            StackDefaults.topicSpecs(),
-            null);
+    LocalStack.Settings stackSettings = settings.localStack(home.stateDir());
     synchronized (this) {
       stack = LocalStack.start(stackSettings);
       stack.processes().forEach(child -> home.writePid(child.name(), child.pid()));

@@ -17,6 +17,8 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import dev.cft.ops.MetricsSampler;
+import dev.cft.stack.ChildJvm;
+import dev.cft.stack.LocalStack;
 import dev.cft.stack.Ports;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -53,9 +55,15 @@ class PipelineFlowIT {
   private Path state;
   private int deployPort;
 
+  /** The S3 server started again by the test, after it was killed. */
+  private ChildJvm restartedS3;
+
   @AfterEach
   void down() {
     run("down");
+    if (restartedS3 != null) {
+      restartedS3.close();
+    }
   }
 
   private int run(String command, String... extra) {
@@ -173,6 +181,24 @@ class PipelineFlowIT {
       // Answers swapped to the wrong topics: trained on, it forgets the right ones; the gate says
       // no.
       DemoCommand.put(s3, "ingest", DOMAIN + "/wrong.jsonl", DemoData.chats(0, 80, 1));
+      // The S3 server killed (SIGKILL) once v2 is a dataset, and started again 10 s later: the
+      // stages say they are not ready meanwhile, retry, and finish the work once; serving stays
+      // ready and answers from memory.
+      await(
+          "dataset v2",
+          () -> DemoCommand.exists(s3, "datasets", DOMAIN + "/v2/manifest.json"),
+          done -> done);
+      crashS3(
+          Duration.ofSeconds(10),
+          services,
+          () -> {
+            ChatCompletion during = client.chat().completions().create(chat);
+            assertEquals(
+                content,
+                during.choices().get(0).message().content().orElse(""),
+                "served while the store is gone");
+            return during;
+          });
       JsonNode rejected =
           await(
               "a verdict on v2",
@@ -188,11 +214,49 @@ class PipelineFlowIT {
       assertFalse(
           DemoCommand.exists(s3, "datasets", DOMAIN + "/v3/manifest.json"),
           "the bad file and the copy made no version");
+      assertEquals(2, rejected.path("versions").size(), "one candidate each: " + rejected);
+      assertEquals(1, rejected.path("history").size(), "promoted once: " + rejected);
 
       metrics.sample();
       FlowMetrics.assertEveryStageMoved(metrics.seen());
       FlowMetrics.assertDashboardsNameExposedMetrics(metrics.seen());
     }
+  }
+
+  /**
+   * Kills the S3 server; the stages must report not ready, deploy stay ready and pass {@code
+   * serving}; after {@code howLong} starts it again (as this JVM's child: the supervisor does not
+   * restart parts).
+   */
+  private void crashS3(Duration howLong, Map<String, String> services, Probe<?> serving)
+      throws Exception {
+    ProcessHandle s3 =
+        new StackHome(PROJECT, state)
+            .process("s3")
+            .orElseThrow(() -> new AssertionError("no S3 server process"));
+    assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(s3.pid())).start().waitFor());
+    s3.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long restartAt = System.nanoTime() + howLong.toNanos();
+    for (var service : services.entrySet()) {
+      if (!service.getKey().equals("deploy")) {
+        await(
+            service.getKey() + " not ready without its store",
+            () -> readiness(service.getValue()),
+            code -> code == 503);
+      }
+    }
+    assertEquals(200, readiness(services.get("deploy")), "serving stays ready");
+    serving.get();
+    Thread.sleep(Math.max(0, (restartAt - System.nanoTime()) / 1_000_000));
+    restartedS3 = LocalStack.startS3Server(StackSettings.load(state).localStack(state));
+  }
+
+  private static int readiness(String service) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(service + "/q/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private void freezeBroker(Duration howLong) throws Exception {

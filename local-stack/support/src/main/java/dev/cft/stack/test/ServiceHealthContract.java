@@ -172,20 +172,60 @@ public abstract class ServiceHealthContract {
   }
 
   /**
-   * Stops one part: readiness must turn DOWN naming it while the other check stays UP, and be UP
+   * Whether the broker and the store gate readiness (a stage cannot work without them); a service
+   * that works on without them stays ready and reports the outage in the check's data.
+   */
+  protected boolean dependenciesGateReadiness() {
+    return true;
+  }
+
+  /**
+   * Stops one part: readiness must turn DOWN naming it while the other check stays UP (or, where
+   * the dependencies do not gate readiness, stay UP with the outage in the part's check), and be UP
    * again once the part is back.
    */
   protected void assertNotReadyDuringOutage(
       Runnable stop, Restart restart, String stopped, String untouched) throws Exception {
     stop.run();
     try {
-      String body = awaitReadiness(503);
-      assertCheck(body, stopped, "DOWN");
-      assertCheck(body, untouched, "UP");
+      if (dependenciesGateReadiness()) {
+        String body = awaitReadiness(503);
+        assertCheck(body, stopped, "DOWN");
+        assertCheck(body, untouched, "UP");
+      } else {
+        awaitReadinessBody(200, outage(stopped));
+      }
     } finally {
       restart.start();
     }
     assertCheck(awaitReadiness(200), stopped, "UP");
+    if (!dependenciesGateReadiness()) {
+      awaitReadinessBody(200, body -> !outage(stopped).test(body));
+    }
+  }
+
+  private static java.util.function.Predicate<String> outage(String nameFragment) {
+    Pattern check =
+        Pattern.compile(
+            "\\{\"name\":\"[^\"]*"
+                + Pattern.quote(nameFragment)
+                + "[^\"]*\",\"status\":\"UP\",\"data\":\\{[^}]*\"outage\"");
+    return body -> check.matcher(body).find();
+  }
+
+  /** Polls /q/health/ready until it answers {@code status} with a body {@code test} accepts. */
+  private String awaitReadinessBody(int status, java.util.function.Predicate<String> test)
+      throws Exception {
+    Instant deadline = Instant.now().plus(WAIT);
+    String body = null;
+    while (Instant.now().isBefore(deadline)) {
+      body = awaitReadiness(status);
+      if (test.test(body)) {
+        return body;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("readiness never showed the expected checks; last: " + body);
   }
 
   /** Polls /q/health/ready until it answers {@code status}; returns the body, spaces removed. */
