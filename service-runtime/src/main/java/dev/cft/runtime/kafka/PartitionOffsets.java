@@ -20,10 +20,20 @@ final class PartitionOffsets {
   private final Set<Long> acknowledged = new HashSet<>();
 
   /** The offset to commit next (the first not yet processed), or -1. */
-  private long committable = -1;
+  private long committable;
 
-  /** The last offset committed by this consumer, or -1. */
-  private long committed = -1;
+  /** The last offset committed, or -1. */
+  private long committed;
+
+  /**
+   * @param committed the group's committed offset when the partition was assigned, or -1 if none:
+   *     records before it, and acknowledgements of them arriving late from an earlier assignment,
+   *     are ignored, so the group never moves backwards
+   */
+  PartitionOffsets(long committed) {
+    this.committed = committed;
+    this.committable = committed;
+  }
 
   void received(long offset, long atMillis) {
     if (offset >= committable) {
@@ -32,13 +42,15 @@ final class PartitionOffsets {
   }
 
   /**
-   * A record was processed. It may not have been {@linkplain #received received}: SmallRye sends a
-   * record that failed deserialization to the dead-letter topic before the commit strategy sees it,
-   * then acknowledges it; such a record still moves the offset on, or a partition whose last record
-   * was poison would keep a lag of one for ever (and be dead-lettered again after every restart).
+   * A record was processed. A record SmallRye dead-lettered because it could not be deserialized
+   * ({@code deadLettered}) was never {@linkplain #received received}: it still moves the offset on,
+   * or a partition whose last record was poison would keep a lag of one for ever (and be
+   * dead-lettered again after every restart). Any other record not received in this assignment is a
+   * late acknowledgement from an earlier one, and is ignored: its partition was delivered again
+   * from the committed offset.
    */
-  void acknowledged(long offset, long atMillis) {
-    if (offset < committable) {
+  void acknowledged(long offset, long atMillis, boolean deadLettered) {
+    if (offset < committable || (!deadLettered && !pending.containsKey(offset))) {
       return;
     }
     pending.putIfAbsent(offset, atMillis);

@@ -3,6 +3,7 @@ package dev.cft.runtime.kafka;
 import io.quarkus.arc.Unremovable;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -12,6 +13,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +85,7 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private long timer = -1;
   private boolean flushing;
+  private boolean terminated;
 
   private RetriedThrottledCommit(
       Vertx vertx,
@@ -100,10 +103,30 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
     this.maxUnprocessedAge = maxUnprocessedAge;
   }
 
+  /**
+   * Called on the polling thread: each new partition's offsets start at the group's committed
+   * offset, so late acknowledgements from an earlier assignment cannot skip or rewind it.
+   */
   @Override
   public void partitionsAssigned(Collection<TopicPartition> assignment) {
+    Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+    if (!assignment.isEmpty()) {
+      try {
+        committed = new HashMap<>(consumer.unwrap().committed(new HashSet<>(assignment)));
+      } catch (KafkaException e) {
+        LOG.warnf(
+            "group %s: committed offsets of %s unknown (%s); starting from the first record seen",
+            group, assignment, e.getMessage());
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> start = committed;
     runOnContextAndAwait(
         () -> {
+          for (TopicPartition partition : assignment) {
+            OffsetAndMetadata offset = start.get(partition);
+            partitions.putIfAbsent(
+                partition, new PartitionOffsets(offset == null ? -1 : offset.offset()));
+          }
           assigned.addAll(assignment);
           schedule();
           return null;
@@ -149,7 +172,14 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
    */
   @Override
   public <K, V> Uni<Void> handle(IncomingKafkaRecord<K, V> record) {
-    return onContext(record, PartitionOffsets::acknowledged)
+    boolean deadLettered =
+        record.getHeaders() != null
+            && record
+                    .getHeaders()
+                    .lastHeader(DeserializationFailureHandler.DESERIALIZATION_FAILURE_DLQ)
+                != null;
+    return onContext(
+            record, (offsets, offset, at) -> offsets.acknowledged(offset, at, deadLettered))
         .emitOn(command -> record.runOnMessageContext(command));
   }
 
@@ -193,8 +223,12 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
     Map<TopicPartition, OffsetAndMetadata> offsets =
         runOnContextAndAwait(
             () -> {
+              terminated = true;
               cancelTimer();
-              return toCommit();
+              Map<TopicPartition, OffsetAndMetadata> last = toCommit();
+              partitions.clear();
+              assigned.clear();
+              return last;
             });
     if (!offsets.isEmpty()) {
       try {
@@ -208,7 +242,7 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
   }
 
   private PartitionOffsets offsets(TopicPartition partition) {
-    return partitions.computeIfAbsent(partition, p -> new PartitionOffsets());
+    return partitions.computeIfAbsent(partition, p -> new PartitionOffsets(-1));
   }
 
   private Map<TopicPartition, OffsetAndMetadata> toCommit() {
@@ -229,7 +263,7 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
 
   /** On the context: one timer at a time, and none while a commit is in flight. */
   private void schedule() {
-    if (timer == -1 && !flushing) {
+    if (timer == -1 && !flushing && !terminated) {
       timer = vertx.setTimer(interval, id -> runOnContext(this::flush));
     }
   }
@@ -253,7 +287,16 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
     }
     flushing = true;
     consumer
-        .commit(offsets)
+        .runOnPollingThread(
+            c -> {
+              // A rebalance may have run since: commit only what this member still owns, so an
+              // older offset never overwrites the one committed on revocation or by a new owner.
+              Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
+              owned.keySet().retainAll(c.assignment());
+              if (!owned.isEmpty()) {
+                c.commitSync(owned);
+              }
+            })
         .subscribe()
         .with(
             done ->
