@@ -86,16 +86,13 @@ public class ReconciliationScan {
       if (entry.key().indexOf('/') <= 0 || entry.key().endsWith("/")) {
         continue; // no domain segment: nothing to route it by (logged once below)
       }
-      if (entry.eTag() == null
-          && entry.lastModified() != null
-          && entry.lastModified().isAfter(now.minus(config.scanSettle()))) {
-        continue; // possibly still being copied in: a later scan takes it whole
+      // Without an ETag (a file copied into the store's directory) the modification time tells
+      // versions of the object apart, and one that changed lately may still be being copied in.
+      boolean copiedIn = entry.eTag() == null && entry.lastModified() != null;
+      if (copiedIn && entry.lastModified().isAfter(now.minus(config.scanSettle()))) {
+        continue; // a later scan takes it whole
       }
-      // Without an ETag the modification time tells versions of the object apart.
-      String sequencer =
-          entry.eTag() == null && entry.lastModified() != null
-              ? "mtime:" + entry.lastModified().toEpochMilli()
-              : null;
+      String sequencer = copiedIn ? "mtime:" + entry.lastModified().toEpochMilli() : null;
       Instant at = entry.lastModified() != null ? entry.lastModified() : now;
       String notification =
           S3EventNotifications.scanned(

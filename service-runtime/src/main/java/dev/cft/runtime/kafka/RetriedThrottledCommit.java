@@ -15,9 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -79,10 +77,9 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
   private final int interval;
   private final int maxUnprocessedAge;
 
-  /** Read and written on the captured context only. */
+  /** The assigned partitions; read and written on the captured context only. */
   private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
 
-  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private long timer = -1;
   private boolean flushing;
   private boolean terminated;
@@ -127,7 +124,6 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
             partitions.putIfAbsent(
                 partition, new PartitionOffsets(offset == null ? -1 : offset.offset()));
           }
-          assigned.addAll(assignment);
           schedule();
           return null;
         });
@@ -139,15 +135,8 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
     Map<TopicPartition, OffsetAndMetadata> last =
         runOnContextAndAwait(
             () -> {
-              assigned.removeAll(revoked);
-              Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-              for (TopicPartition partition : revoked) {
-                PartitionOffsets gone = partitions.remove(partition);
-                if (gone != null) {
-                  gone.toCommit()
-                      .ifPresent(o -> offsets.put(partition, new OffsetAndMetadata(o, null)));
-                }
-              }
+              Map<TopicPartition, OffsetAndMetadata> offsets = toCommit(revoked);
+              partitions.keySet().removeAll(revoked);
               return offsets;
             });
     if (!last.isEmpty()) {
@@ -196,9 +185,9 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
               CompletableFuture<Void> done = new CompletableFuture<>();
               runOnContext(
                   () -> {
-                    if (assigned.contains(partition)) {
-                      event.apply(
-                          offsets(partition), record.getOffset(), System.currentTimeMillis());
+                    PartitionOffsets offsets = partitions.get(partition);
+                    if (offsets != null) {
+                      event.apply(offsets, record.getOffset(), System.currentTimeMillis());
                       schedule();
                     }
                     done.complete(null);
@@ -225,9 +214,8 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
             () -> {
               terminated = true;
               cancelTimer();
-              Map<TopicPartition, OffsetAndMetadata> last = toCommit();
+              Map<TopicPartition, OffsetAndMetadata> last = toCommit(partitions.keySet());
               partitions.clear();
-              assigned.clear();
               return last;
             });
     if (!offsets.isEmpty()) {
@@ -241,18 +229,15 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
     }
   }
 
-  private PartitionOffsets offsets(TopicPartition partition) {
-    return partitions.computeIfAbsent(partition, p -> new PartitionOffsets(-1));
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> toCommit() {
+  /** On the context: the offsets to commit of those of {@code which} that are assigned. */
+  private Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> which) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    partitions.forEach(
-        (partition, state) -> {
-          if (assigned.contains(partition)) {
-            state.toCommit().ifPresent(o -> offsets.put(partition, new OffsetAndMetadata(o, null)));
-          }
-        });
+    for (TopicPartition partition : which) {
+      PartitionOffsets state = partitions.get(partition);
+      if (state != null) {
+        state.toCommit().ifPresent(o -> offsets.put(partition, new OffsetAndMetadata(o, null)));
+      }
+    }
     return offsets;
   }
 
@@ -278,7 +263,7 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
   private void flush() {
     timer = -1;
     checkUnprocessedAge();
-    Map<TopicPartition, OffsetAndMetadata> offsets = toCommit();
+    Map<TopicPartition, OffsetAndMetadata> offsets = toCommit(partitions.keySet());
     if (offsets.isEmpty()) {
       if (!partitions.isEmpty()) {
         schedule();
@@ -331,9 +316,7 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
     partitions.forEach(
         (partition, state) -> {
           Map.Entry<Long, Long> oldest = state.oldestUnprocessed();
-          if (assigned.contains(partition)
-              && oldest != null
-              && now - oldest.getValue() > maxUnprocessedAge) {
+          if (oldest != null && now - oldest.getValue() > maxUnprocessedAge) {
             reportFailure.accept(
                 new IllegalStateException(
                     String.format(
