@@ -23,6 +23,38 @@ public final class Lora {
   public static final List<String> MLP = List.of("mlp.c_fc", "mlp.c_proj");
 
   /**
+   * The projections named by {@code targets}: {@code attention} ({@link #ATTENTION}), {@code mlp}
+   * ({@link #MLP}) or projection names, in a stable order without repeats.
+   *
+   * @throws IllegalArgumentException for an empty list or a name that is none of these
+   */
+  public static List<String> projections(List<String> targets) {
+    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+    for (String target : targets) {
+      switch (target) {
+        case "attention" -> wanted.addAll(ATTENTION);
+        case "mlp" -> wanted.addAll(MLP);
+        default -> {
+          if (!ATTENTION.contains(target) && !MLP.contains(target)) {
+            throw new IllegalArgumentException(
+                "LoRA target '"
+                    + target
+                    + "' is not known: attention, mlp, "
+                    + String.join(", ", ATTENTION)
+                    + ", "
+                    + String.join(", ", MLP));
+          }
+          wanted.add(target);
+        }
+      }
+    }
+    if (wanted.isEmpty()) {
+      throw new IllegalArgumentException("LoRA needs at least one target projection");
+    }
+    return List.copyOf(wanted);
+  }
+
+  /**
    * @param targets projection names inside a block ({@link #ATTENTION}, {@link #MLP} or both)
    */
   public record Config(int rank, double alpha, double dropout, List<String> targets) {

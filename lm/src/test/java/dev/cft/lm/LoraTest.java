@@ -126,5 +126,9 @@ class LoraTest {
               .losses();
     }
     assertEquals(whole.subList(4, 8), resumed);
+    assertTrue(java.nio.file.Files.exists(dir.resolve("a/step-4/" + FineTuner.ADAPTER_TENSORS)));
+    assertFalse(
+        java.nio.file.Files.exists(dir.resolve("a/step-4/model.safetensors")),
+        "the base does not change: a LoRA checkpoint does not carry it");
   }
 }

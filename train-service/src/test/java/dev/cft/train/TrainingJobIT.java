@@ -49,6 +49,10 @@ class TrainingJobIT {
   /** Writes a dataset version's files into the store and returns its event. */
   record Datasets(ObjectStore store) {
     DatasetReady dataset(String domain, int version, int from, int to) {
+      return dataset(domain, version, from, to, TestEvents.ticketLines(to, to + 4));
+    }
+
+    DatasetReady dataset(String domain, int version, int from, int to, String valLines) {
       String prefix = domain + "/v" + version + "/";
       store.writeString(
           "datasets",
@@ -56,10 +60,7 @@ class TrainingJobIT {
           TestEvents.ticketLines(from, to),
           "application/x-ndjson");
       store.writeString(
-          "datasets",
-          prefix + DatasetReady.VAL_FILE,
-          TestEvents.ticketLines(to, to + 4),
-          "application/x-ndjson");
+          "datasets", prefix + DatasetReady.VAL_FILE, valLines, "application/x-ndjson");
       return new DatasetReady(
           EventIds.random(),
           "corr-" + domain + "-" + version,
@@ -78,12 +79,26 @@ class TrainingJobIT {
     }
   }
 
+  /** A small trained model saved locally and as {@code models/base/<name>/}. */
+  Path publishBase(String name) throws java.io.IOException {
+    Path dir = tmp.resolve(name);
+    dev.cft.lm.TestModels.saveTrained(dir, 30);
+    store.uploadDirectory(dir, "models", ModelKeys.base(name));
+    return dir;
+  }
+
+  /** The domain's {@code training.json}. */
+  void train(String domain, String settings) {
+    store.writeString("models", ModelKeys.training(domain), settings, "application/json");
+  }
+
   DatasetReady dataset(String domain, int version, int from, int to) {
     return new Datasets(store).dataset(domain, version, from, to);
   }
 
-  static void publish(DatasetReady event) throws Exception {
-    TestEvents.publish(Topics.DATASETS_READY, event.domain(), event);
+  static org.apache.kafka.clients.producer.RecordMetadata publish(DatasetReady event)
+      throws Exception {
+    return TestEvents.publish(Topics.DATASETS_READY, event.domain(), event);
   }
 
   @Test
@@ -105,6 +120,43 @@ class TrainingJobIT {
 
       JsonNode card = JSON.readTree(store.read("models", prefix + ModelKeys.CARD));
       assertEquals(1, card.path("lineage").path("datasetVersion").asInt());
+      // Every value the run used, the auto ones settled.
+      JsonNode used = card.path("hyperParameters");
+      for (String setting :
+          List.of(
+              "baseModel",
+              "recipe",
+              "epochs",
+              "maxSteps",
+              "learningRate",
+              "batchSize",
+              "gradientAccumulation",
+              "contextLength",
+              "packing",
+              "dropout",
+              "warmupRatio",
+              "weightDecay",
+              "clipNorm",
+              "evalEvery",
+              "patience",
+              "loraRank",
+              "loraAlpha",
+              "loraDropout",
+              "loraTargets",
+              "loraFromParameters",
+              "checkpointEvery",
+              "replayRatio",
+              "seed",
+              "minStepsFromScratch",
+              "trainExamples",
+              "replayExamples")) {
+        assertTrue(used.has(setting), setting + " missing from " + used);
+      }
+      assertEquals("full", used.path("recipe").asText());
+      assertEquals("wrapped", used.path("packing").asText());
+      assertEquals(1e-3, used.path("learningRate").asDouble(), "auto: from scratch");
+      assertEquals(1, used.path("evalEvery").asInt(), "auto: 20 validations, 12 steps");
+      assertEquals(0, used.path("replayExamples").asInt());
       assertEquals("tiny", card.path("lineage").path("startedFrom").asText());
       assertEquals(first.jobId(), card.path("jobId").asText());
       assertEquals(12, card.path("metrics").path("steps").asInt());
@@ -166,6 +218,11 @@ class TrainingJobIT {
       assertEquals("v1", second.parentModelVersion());
       JsonNode card2 = JSON.readTree(store.read("models", second.modelPrefix() + ModelKeys.CARD));
       assertEquals("v1", card2.path("lineage").path("parentVersion").asText());
+      JsonNode used2 = card2.path("hyperParameters");
+      assertEquals(5, used2.path("replayExamples").asInt(), "20 new examples × 0.25 from v1");
+      assertEquals(25, used2.path("trainExamples").asInt());
+      assertEquals("full", used2.path("recipe").asText(), "a 0.8 M model trains every weight");
+      assertEquals(3e-4, used2.path("learningRate").asDouble(), "auto: full fine-tuning");
       assertEquals(
           ModelKeys.version(domain, "v1"), card2.path("lineage").path("startedFrom").asText());
       assertEquals(
@@ -185,12 +242,8 @@ class TrainingJobIT {
       throws Exception {
     String domain = "tuned-" + UUID.randomUUID().toString().substring(0, 8);
     String broken = "broken-" + UUID.randomUUID().toString().substring(0, 8);
-    store.writeString(
-        "models",
-        ModelKeys.training(domain),
-        "{\"maxSteps\": 6, \"learningRate\": 0.001}",
-        "application/json");
-    store.writeString("models", ModelKeys.training(broken), "{\"epochz\": 3}", "application/json");
+    train(domain, "{\"maxSteps\": 6, \"learningRate\": 0.001}");
+    train(broken, "{\"epochz\": 3}");
     try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY);
         TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS)) {
       publish(dataset(domain, 1, 0, 40));
@@ -216,23 +269,93 @@ class TrainingJobIT {
   }
 
   /**
+   * Early stopping reaches the run from training.json: the validation set asks for an answer the
+   * training data never gives, so its loss rises as the model learns; the run stops, keeping the
+   * weights of its best validation, and still registers a candidate.
+   */
+  @Test
+  void aRunWhoseValidationLossWorsensStopsEarly() throws Exception {
+    String domain = "patient-" + UUID.randomUUID().toString().substring(0, 8);
+    train(domain, "{\"maxSteps\": 400, \"evalEvery\": 5, \"patience\": 3, \"learningRate\": 3e-3}");
+    String refunds =
+        java.util.stream.IntStream.range(100, 108)
+                .mapToObj(i -> "{\"prompt\":\"ticket " + i + ": \",\"completion\":\"refund\"}")
+                .collect(java.util.stream.Collectors.joining("\n"))
+            + "\n";
+    try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
+      publish(new Datasets(store).dataset(domain, 1, 0, 40, refunds));
+      CandidateReady candidate =
+          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+      JsonNode card = JSON.readTree(store.read("models", candidate.modelPrefix() + ModelKeys.CARD));
+      JsonNode metrics = card.path("metrics");
+      assertTrue(metrics.path("stoppedEarly").asBoolean(), card.toString());
+      assertTrue(metrics.path("steps").asInt() < 400, card.toString());
+      assertTrue(metrics.path("bestStep").asInt() < metrics.path("steps").asInt(), card.toString());
+      assertEquals(3, card.path("hyperParameters").path("patience").asInt());
+    }
+  }
+
+  /**
+   * A recipe set in training.json: LoRA adapters on a pretrained base, merged into the registered
+   * model, which loads as a plain checkpoint.
+   */
+  @Test
+  void aLoraRecipeTrainsAdaptersAndRegistersAMergedModel() throws Exception {
+    String domain = "adapted-" + UUID.randomUUID().toString().substring(0, 8);
+    String base = "lora-base-" + UUID.randomUUID().toString().substring(0, 8);
+    Path dir = publishBase(base);
+    train(
+        domain,
+        "{\"baseModel\": \""
+            + base
+            + "\", \"recipe\": \"lora\", \"loraRank\": 4,"
+            + " \"loraTargets\": [\"attention\"]}");
+    try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
+      publish(dataset(domain, 1, 0, 40));
+      CandidateReady candidate =
+          candidates.await(CandidateReady.class, e -> e.domain().equals(domain), WAIT);
+      JsonNode used =
+          JSON.readTree(store.read("models", candidate.modelPrefix() + ModelKeys.CARD))
+              .path("hyperParameters");
+      assertEquals("lora", used.path("recipe").asText());
+      assertEquals(4, used.path("loraRank").asInt());
+      assertEquals(5e-4, used.path("learningRate").asDouble(), "auto: LoRA");
+      assertTrue(
+          !store.exists("models", candidate.modelPrefix() + "adapter_model.safetensors"),
+          "the adapters are merged into the registered weights");
+      Path registered = tmp.resolve("registered");
+      store.downloadDirectory("models", candidate.modelPrefix(), registered);
+      try (NDManager manager = NDManager.newBaseManager();
+          Gpt tuned = Checkpoint.load(registered, manager);
+          Gpt original = Checkpoint.load(dir, manager)) {
+        assertTrue(
+            !java.util.Arrays.equals(
+                tuned.weights().get("h.0.attn.c_attn.weight").toFloatArray(),
+                original.weights().get("h.0.attn.c_attn.weight").toFloatArray()),
+            "the adapted projection changed");
+        assertTrue(
+            java.util.Arrays.equals(
+                tuned.weights().get("h.0.mlp.c_fc.weight").toFloatArray(),
+                original.weights().get("h.0.mlp.c_fc.weight").toFloatArray()),
+            "an MLP weight without adapters stayed as it was");
+      }
+    }
+  }
+
+  /**
    * The datasets.ready record is committed when its job ends, not when it is accepted: the group's
    * lag (what KEDA scales workers on) counts the running job. Kafka commits acknowledged records
-   * every 5 s, so a lag still there 8 s after acceptance is the running job's.
+   * every 5 s, so a record still uncommitted 8 s after acceptance is the running job's. Checked on
+   * the record's own partition (other tests' records may still be settling in the group's total).
    */
   @Test
   void aRunningJobCountsInTheConsumerLagUntilItEnds() throws Exception {
     String domain = "lag-" + UUID.randomUUID().toString().substring(0, 8);
-    store.writeString(
-        "models",
-        ModelKeys.training(domain),
-        "{\"epochs\": 100, \"maxSteps\": 500}",
-        "application/json");
-    // Records of earlier tests (redelivered after their applications stopped) may still be
-    // settling: the lag before this job is the baseline.
-    double baseline = steadyLag();
+    train(domain, "{\"epochs\": 100, \"maxSteps\": 500, \"patience\": 0}");
     try (TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS)) {
-      publish(dataset(domain, 1, 0, 40));
+      var sent = publish(dataset(domain, 1, 0, 40));
+      var partition = new org.apache.kafka.common.TopicPartition(sent.topic(), sent.partition());
+      long committed;
       double lag;
       boolean stillRunning;
       try {
@@ -245,6 +368,7 @@ class TrainingJobIT {
             Math.max(
                 0,
                 Duration.between(Instant.now(), running.occurredAt().plusSeconds(8)).toMillis()));
+        committed = committedOffset(partition);
         lag = datasetsLag();
         stillRunning =
             jobs.all(
@@ -258,35 +382,32 @@ class TrainingJobIT {
             TrainingJobEvent.class, e -> e.domain().equals(domain) && e.state().isTerminal(), WAIT);
       }
       assertTrue(stillRunning, "the job must still run for the check to mean anything");
-      assertEquals(baseline + 1, lag, "the running job's record is not committed yet");
-      awaitLag(baseline, "committed once the job ended");
-    }
-  }
-
-  /** The lag once it has not changed for 6 s (a commit interval and then some). */
-  private double steadyLag() throws Exception {
-    double last = datasetsLag();
-    long stableSince = System.nanoTime();
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < until) {
-      Thread.sleep(500);
-      double now = datasetsLag();
-      if (now != last) {
-        last = now;
-        stableSince = System.nanoTime();
-      } else if (System.nanoTime() - stableSince > Duration.ofSeconds(6).toNanos()) {
-        return now;
+      assertTrue(
+          committed <= sent.offset(),
+          "the running job's record (offset " + sent.offset() + ") is committed: " + committed);
+      assertTrue(lag >= 1, "the exported lag counts the running job: " + lag);
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (committedOffset(partition) != sent.offset() + 1 && System.nanoTime() < until) {
+        Thread.sleep(250);
       }
+      assertEquals(sent.offset() + 1, committedOffset(partition), "committed once the job ended");
     }
-    return last;
   }
 
-  private void awaitLag(double expected, String why) throws Exception {
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (datasetsLag() != expected && System.nanoTime() < until) {
-      Thread.sleep(250);
+  /** The train-service group's committed offset on {@code partition}, -1 without one. */
+  private static long committedOffset(org.apache.kafka.common.TopicPartition partition)
+      throws Exception {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", dev.cft.stack.test.SharedLocalStack.get().kafkaBootstrap());
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+      var offset =
+          admin
+              .listConsumerGroupOffsets("train-service")
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .get(partition);
+      return offset == null ? -1 : offset.offset();
     }
-    assertEquals(expected, datasetsLag(), why);
   }
 
   /**
@@ -296,11 +417,7 @@ class TrainingJobIT {
   @Test
   void aJobOutlivesABrokerRestartAndRegistersOneCandidate() throws Exception {
     String domain = "restart-" + UUID.randomUUID().toString().substring(0, 8);
-    store.writeString(
-        "models",
-        ModelKeys.training(domain),
-        "{\"epochs\": 100, \"maxSteps\": 400}",
-        "application/json");
+    train(domain, "{\"epochs\": 100, \"maxSteps\": 400}");
     try (TopicWatcher jobs = new TopicWatcher(Topics.TRAINING_JOBS);
         TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
       publish(dataset(domain, 1, 0, 40));
@@ -357,14 +474,8 @@ class TrainingJobIT {
   void aDomainWithoutProductionStartsFromTheBaseCheckpointItNames() throws Exception {
     String domain = "based-" + UUID.randomUUID().toString().substring(0, 8);
     String base = "it-base-" + UUID.randomUUID().toString().substring(0, 8);
-    Path dir = tmp.resolve(base);
-    dev.cft.lm.TestModels.saveTrained(dir, 30);
-    store.uploadDirectory(dir, "models", ModelKeys.base(base));
-    store.writeString(
-        "models",
-        ModelKeys.training(domain),
-        "{\"baseModel\": \"" + base + "\"}",
-        "application/json");
+    publishBase(base);
+    train(domain, "{\"baseModel\": \"" + base + "\"}");
     try (TopicWatcher candidates = new TopicWatcher(Topics.CANDIDATES_READY)) {
       publish(dataset(domain, 1, 0, 40));
       CandidateReady candidate =

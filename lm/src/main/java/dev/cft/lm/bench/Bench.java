@@ -180,9 +180,9 @@ public final class Bench {
     int totalSteps = settings.warmupSteps() + settings.steps();
     Random random = new Random(SEED);
     List<Example> data = new ArrayList<>();
-    // One example of ctx ids (+ the end-of-text id the packer appends) fills one sequence exactly.
+    // One example of ctx - 1 ids and the end-of-text id the packer appends: one wrapped row each.
     for (int i = 0; i < totalSteps * settings.batch(); i++) {
-      data.add(Example.text(randomIds(random, settings.ctx(), settings.vocab() - 1)));
+      data.add(Example.text(randomIds(random, settings.ctx() - 1, settings.vocab() - 1)));
     }
     TrainingRequest request =
         TrainingRequest.builder(data, settings.ctx())

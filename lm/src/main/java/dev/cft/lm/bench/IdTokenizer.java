@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * reachable, which no byte or BPE text could promise for an arbitrary vocabulary.
  */
 final class IdTokenizer implements TextTokenizer {
-  /** An end-of-text id no model can produce. */
+  /** An end-of-text id no model can produce (the generator then starts a prompt with no EOS). */
   static final int NO_EOS = -1;
 
   private final int vocabSize;

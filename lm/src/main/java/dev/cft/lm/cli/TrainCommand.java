@@ -6,6 +6,7 @@ import dev.cft.lm.GptConfig;
 import dev.cft.lm.Lora;
 import dev.cft.lm.data.DataFiles;
 import dev.cft.lm.data.Example;
+import dev.cft.lm.data.Packing;
 import dev.cft.lm.io.Checkpoint;
 import dev.cft.lm.tokenizer.ByteTokenizer;
 import dev.cft.lm.tokenizer.TextTokenizer;
@@ -107,6 +108,24 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "T",
       description = "Tokens per training sequence (default: the model's n_positions).")
   Integer context;
+
+  @Option(
+      names = "--packing",
+      defaultValue = "wrapped",
+      paramLabel = "MODE",
+      converter = PackingConverter.class,
+      description =
+          "wrapped (examples back to back after an EOS, cut into rows, running positions) or"
+              + " block-diagonal (whole examples, positions restarting at each). Default:"
+              + " ${DEFAULT-VALUE}.")
+  Packing packing;
+
+  static final class PackingConverter implements picocli.CommandLine.ITypeConverter<Packing> {
+    @Override
+    public Packing convert(String value) {
+      return Packing.of(value);
+    }
+  }
 
   @Option(
       names = "--dropout",
@@ -225,6 +244,7 @@ final class TrainCommand implements Callable<Integer> {
           "--context " + contextLength + " exceeds the model's n_positions " + config.nPositions());
     }
     return TrainingRequest.builder(train, contextLength)
+        .packing(packing)
         .validation(val)
         .epochs(epochs)
         .maxSteps(maxSteps)

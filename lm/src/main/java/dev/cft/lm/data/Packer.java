@@ -6,18 +6,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Tokenizes examples and packs them, whole and in order, into fixed-length sequences: an example
- * ends with EOS and the next one starts right after it, so no compute is spent on padding (only the
- * tail of a sequence that the next example does not fit in is padded, with weight 0). An example
- * longer than a sequence is cut and counted in {@link Packed#truncated()}.
+ * Turns examples into fixed-length training rows ({@link Packing}) and evaluation rows ({@link
+ * #separate}). Every example is read after an EOS, in training as in evaluation and serving: the
+ * EOS says "a new example starts here", which is what the model sees before every example of a
+ * wrapped stream.
  */
 public final class Packer {
   /**
-   * A training sequence: predict {@code target[i]} from the inputs of the same example up to i,
-   * weighted. {@code position[i]} counts from 0 within each example; {@code example[i]} numbers the
-   * examples of the sequence (the padded tail is one more), so attention never crosses them.
+   * A row: predict {@code target[i]} from {@code input[0..i]}, weighted (0 = not trained). {@code
+   * position} and {@code example} are null for a causal row with positions 0..T-1 (wrapped and
+   * evaluation rows); for a block-diagonal row, {@code position[i]} counts from 0 within each
+   * example and {@code example[i]} numbers the examples of the row (the padded tail is one more),
+   * so attention never crosses them.
    */
   public record Sequence(int[] input, int[] target, float[] weight, int[] position, int[] example) {
+    public Sequence(int[] input, int[] target, float[] weight) {
+      this(input, target, weight, null, null);
+    }
+
+    public boolean causal() {
+      return example == null;
+    }
+
     public float trainedTokens() {
       float sum = 0;
       for (float w : weight) {
@@ -28,9 +38,14 @@ public final class Packer {
   }
 
   /**
+   * @param truncated examples longer than a row: cut (block-diagonal, evaluation) or spread over
+   *     rows, the later ones without the beginning (wrapped)
    * @param trainedTokens target tokens with weight 1 (what the loss is averaged over)
    */
   public record Packed(List<Sequence> sequences, int examples, int truncated, long trainedTokens) {}
+
+  /** Token ids and per-token weights (1 = trained) of one example, EOS appended. */
+  public record Tokens(int[] ids, float[] weights) {}
 
   private final TextTokenizer tokenizer;
   private final int contextLength;
@@ -40,64 +55,52 @@ public final class Packer {
     this.contextLength = contextLength;
   }
 
-  public Packed pack(List<Example> examples) {
-    int window = contextLength + 1; // inputs plus the one-token shift to the targets
-    List<Sequence> sequences = new ArrayList<>();
-    int[] ids = new int[window];
-    float[] weights = new float[window];
-    int[] starts = new int[window + 1]; // where each example of the current sequence starts
-    int examplesInSequence = 0;
-    int used = 0;
-    int truncated = 0;
-    long trained = 0;
+  public Packed pack(List<Example> examples, Packing packing) {
+    return packTokens(examples.stream().map(this::tokenize).toList(), packing);
+  }
+
+  /** Packs tokenized examples in the order given (tokenize once, pack every epoch anew). */
+  public Packed packTokens(List<Tokens> examples, Packing packing) {
+    return switch (packing) {
+      case WRAPPED -> wrap(examples);
+      case BLOCK_DIAGONAL -> blockDiagonal(examples);
+    };
+  }
+
+  /** How many rows {@link #pack} makes of {@code examples}, without making them. */
+  public int rows(List<Example> examples, Packing packing) {
+    if (packing == Packing.BLOCK_DIAGONAL) {
+      return pack(examples, packing).sequences().size();
+    }
+    long targets = 0; // the stream's tokens after its first EOS: each is one row position
     for (Example example : examples) {
-      Tokens tokens = tokenize(example);
-      int n = tokens.ids.length;
-      if (n > window) {
-        truncated++;
-        n = window;
-      }
-      if (used + n > window) {
-        sequences.add(sequence(ids, weights, used, starts, examplesInSequence));
-        used = 0;
-        examplesInSequence = 0;
-      }
-      starts[examplesInSequence++] = used;
-      System.arraycopy(tokens.ids, 0, ids, used, n);
-      System.arraycopy(tokens.weights, 0, weights, used, n);
-      used += n;
+      targets += tokenize(example).ids.length;
     }
-    if (used > 1) {
-      sequences.add(sequence(ids, weights, used, starts, examplesInSequence));
-    }
-    for (Sequence s : sequences) {
-      trained += (long) s.trainedTokens();
-    }
-    return new Packed(List.copyOf(sequences), examples.size(), truncated, trained);
+    return Math.toIntExact((targets + contextLength - 1) / contextLength);
   }
 
   /**
-   * One example per sequence (cut to the context, padded with weight 0): for evaluation, where a
-   * score must not depend on which examples happened to share a sequence.
+   * One causal row per example, EOS first (cut to the context, padded with weight 0): for
+   * evaluation, where a score must not depend on which examples happened to share a row.
    */
   public Packed separate(List<Example> examples) {
     List<Tokens> all = examples.stream().map(this::tokenize).toList();
-    int longest = all.stream().mapToInt(t -> t.ids.length).max().orElse(2);
-    Packer fitted = new Packer(tokenizer, Math.max(1, Math.min(contextLength, longest - 1)));
+    int longest = all.stream().mapToInt(t -> t.ids.length).max().orElse(1);
+    int width = Math.max(1, Math.min(contextLength, longest)); // EOS + ids, minus the last target
     List<Sequence> sequences = new ArrayList<>();
     int truncated = 0;
     long trained = 0;
     for (Tokens tokens : all) {
-      int n = Math.min(tokens.ids.length, fitted.contextLength + 1);
-      truncated += n < tokens.ids.length ? 1 : 0;
-      Sequence sequence = fitted.sequence(tokens.ids, tokens.weights, n, new int[] {0}, 1);
+      Stream row = new Stream(tokens.ids.length + 1, tokenizer.eosId());
+      row.append(tokens);
+      truncated += row.size - 1 > width ? 1 : 0;
+      Sequence sequence = row.causalRow(0, width);
       trained += (long) sequence.trainedTokens();
       sequences.add(sequence);
     }
     return new Packed(List.copyOf(sequences), examples.size(), truncated, trained);
   }
 
-  /** Token ids and per-token weights (1 = trained) of one example, EOS appended. */
   public Tokens tokenize(Example example) {
     IntList ids = new IntList();
     List<Float> weights = new ArrayList<>();
@@ -118,10 +121,67 @@ public final class Packer {
     return new Tokens(ids.toArray(), w);
   }
 
-  public record Tokens(int[] ids, float[] weights) {}
+  /** EOS, example, EOS, example, ... cut into rows of {@code contextLength} inputs. */
+  private Packed wrap(List<Tokens> examples) {
+    int total = 1;
+    int truncated = 0;
+    for (Tokens tokens : examples) {
+      total += tokens.ids.length;
+      truncated += tokens.ids.length > contextLength ? 1 : 0;
+    }
+    Stream stream = new Stream(total, tokenizer.eosId());
+    examples.forEach(stream::append);
+    List<Sequence> rows = new ArrayList<>();
+    long trained = 0;
+    // Row r reads inputs [rT, rT+T) and targets one further: the rows tile the stream's targets.
+    for (int start = 0; start < stream.size - 1; start += contextLength) {
+      Sequence row = stream.causalRow(start, contextLength);
+      trained += (long) row.trainedTokens();
+      rows.add(row);
+    }
+    return new Packed(List.copyOf(rows), examples.size(), truncated, trained);
+  }
 
-  /** The sequence of the first {@code used} tokens, holding {@code count} examples. */
-  private Sequence sequence(int[] ids, float[] weights, int used, int[] starts, int count) {
+  /** Whole examples side by side, each after its own EOS, positions and attention per example. */
+  private Packed blockDiagonal(List<Tokens> examples) {
+    int window = contextLength + 1; // inputs plus the one-token shift to the targets
+    List<Sequence> sequences = new ArrayList<>();
+    int[] ids = new int[window];
+    float[] weights = new float[window];
+    int[] starts = new int[window + 1]; // where each example of the current row starts
+    int examplesInRow = 0;
+    int used = 0;
+    int truncated = 0;
+    long trained = 0;
+    for (Tokens tokens : examples) {
+      int n = tokens.ids.length + 1;
+      if (n > window) {
+        truncated++;
+        n = window;
+      }
+      if (used + n > window) {
+        sequences.add(blockDiagonalRow(ids, weights, used, starts, examplesInRow));
+        used = 0;
+        examplesInRow = 0;
+      }
+      starts[examplesInRow++] = used;
+      ids[used] = tokenizer.eosId();
+      weights[used] = 0;
+      System.arraycopy(tokens.ids, 0, ids, used + 1, n - 1);
+      System.arraycopy(tokens.weights, 0, weights, used + 1, n - 1);
+      used += n;
+    }
+    if (used > 1) {
+      sequences.add(blockDiagonalRow(ids, weights, used, starts, examplesInRow));
+    }
+    for (Sequence s : sequences) {
+      trained += (long) s.trainedTokens();
+    }
+    return new Packed(List.copyOf(sequences), examples.size(), truncated, trained);
+  }
+
+  /** The row of the first {@code used} tokens, holding {@code count} examples. */
+  private Sequence blockDiagonalRow(int[] ids, float[] weights, int used, int[] starts, int count) {
     int eos = tokenizer.eosId();
     int[] input = new int[contextLength];
     int[] target = new int[contextLength];
@@ -149,6 +209,44 @@ public final class Packer {
       example[i] = current;
     }
     return new Sequence(input, target, weight, position, example);
+  }
+
+  /** Token ids and weights in a row: an EOS, then examples as they are appended. */
+  private static final class Stream {
+    final int[] ids;
+    final float[] weights;
+    final int eos;
+    int size;
+
+    Stream(int capacity, int eos) {
+      this.eos = eos;
+      ids = new int[capacity];
+      weights = new float[capacity];
+      ids[0] = eos;
+      size = 1;
+    }
+
+    void append(Tokens tokens) {
+      System.arraycopy(tokens.ids, 0, ids, size, tokens.ids.length);
+      System.arraycopy(tokens.weights, 0, weights, size, tokens.ids.length);
+      size += tokens.ids.length;
+    }
+
+    /** Inputs [start, start+width), targets one further; padded with EOS at weight 0. */
+    Sequence causalRow(int start, int width) {
+      int[] input = new int[width];
+      int[] target = new int[width];
+      float[] weight = new float[width];
+      Arrays.fill(input, eos);
+      Arrays.fill(target, eos);
+      for (int i = 0; i < width && start + i + 1 < size; i++) {
+        int at = start + i;
+        input[i] = ids[at];
+        target[i] = ids[at + 1];
+        weight[i] = weights[at + 1];
+      }
+      return new Sequence(input, target, weight);
+    }
   }
 
   private static final class IntList {

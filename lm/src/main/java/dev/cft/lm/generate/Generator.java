@@ -52,15 +52,23 @@ public final class Generator {
   public GenerationResult generate(
       int[] prompt, GenerationRequest request, Consumer<String> onText) {
     int context = model.config().nPositions();
-    if (prompt.length == 0) {
-      prompt = new int[] {tokenizer.eosId()};
+    int promptTokens = prompt.length;
+    if (tokenizer.eosId() >= 0) {
+      // Read after an EOS, as every example was in training (Packer): "a new text starts here".
+      int[] started = new int[prompt.length + 1];
+      started[0] = tokenizer.eosId();
+      System.arraycopy(prompt, 0, started, 1, prompt.length);
+      prompt = started;
     }
     if (prompt.length >= context) {
       throw new IllegalArgumentException(
           "prompt of "
-              + prompt.length
+              + promptTokens
               + " tokens leaves no room in the model's context of "
-              + context);
+              + context
+              + (prompt.length > promptTokens
+                  ? " (the text starts with an end-of-text token)"
+                  : ""));
     }
     Sampler sampler = new Sampler(request);
     TextTokenizer.StreamDecoder decoder = tokenizer.newStreamDecoder();
@@ -123,7 +131,7 @@ public final class Generator {
       onText.accept(text.substring(emitted));
     }
     return new GenerationResult(
-        text.toString(), Arrays.copyOf(generated, count), prompt.length, finish);
+        text.toString(), Arrays.copyOf(generated, count), promptTokens, finish);
   }
 
   /** Logits of the next token: through the cache, or by recomputing the whole sequence. */

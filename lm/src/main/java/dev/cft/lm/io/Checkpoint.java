@@ -2,12 +2,14 @@ package dev.cft.lm.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.GptConfig;
 import dev.cft.lm.tokenizer.TextTokenizer;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,6 +45,20 @@ public final class Checkpoint {
   public static void save(
       Gpt model, TextTokenizer tokenizer, Path dir, Map<String, Map<String, NDArray>> extra)
       throws IOException {
+    save(model, tokenizer, dir, extra, true);
+  }
+
+  /**
+   * As {@link #save(Gpt, TextTokenizer, Path, Map)}; without {@code weights} the directory holds no
+   * {@value #WEIGHTS} (a LoRA run's checkpoint: the base it trains on does not change).
+   */
+  public static void save(
+      Gpt model,
+      TextTokenizer tokenizer,
+      Path dir,
+      Map<String, Map<String, NDArray>> extra,
+      boolean weights)
+      throws IOException {
     Path target = dir.toAbsolutePath();
     Files.createDirectories(target.getParent());
     Path staging = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
@@ -50,7 +66,9 @@ public final class Checkpoint {
     try {
       GptConfig config = model.config();
       config.write(staging);
-      writeTensors(staging.resolve(WEIGHTS), model.weights());
+      if (weights) {
+        writeTensors(staging.resolve(WEIGHTS), model.weights());
+      }
       tokenizer.save(staging);
       JSON.writerWithDefaultPrettyPrinter()
           .writeValue(
@@ -123,13 +141,23 @@ public final class Checkpoint {
     return arrays;
   }
 
+  /** Each array's bytes are copied out of libtorch only when written: one tensor at a time. */
   private static void writeTensors(Path file, Map<String, NDArray> arrays) throws IOException {
-    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    Map<String, SafeTensors.Pending> tensors = new LinkedHashMap<>();
     arrays.forEach(
-        (name, array) ->
-            tensors.put(
-                name, SafeTensors.Tensor.f32(array.getShape().getShape(), array.toFloatArray())));
-    SafeTensors.write(file, tensors, Map.of("format", "pt"));
+        (name, array) -> {
+          if (array.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException(
+                name + " is " + array.getDataType() + ", not float32");
+          }
+          tensors.put(
+              name,
+              new SafeTensors.Pending(
+                  "F32",
+                  array.getShape().getShape(),
+                  () -> array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN)));
+        });
+    SafeTensors.writePending(file, tensors, Map.of("format", "pt"));
   }
 
   private static void deleteTree(Path dir) throws IOException {

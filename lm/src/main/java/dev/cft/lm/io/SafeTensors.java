@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Reader and writer of the Hugging Face safetensors format: an 8-byte little-endian header length
@@ -195,6 +196,12 @@ public final class SafeTensors {
   }
 
   /**
+   * A tensor to write: its dtype and shape now, its little-endian bytes only when its turn comes,
+   * so a checkpoint is written with one tensor's bytes in memory at a time.
+   */
+  public record Pending(String dtype, long[] shape, Supplier<ByteBuffer> data) {}
+
+  /**
    * Writes {@code tensors} to {@code file} atomically: into a temporary file of the same directory,
    * flushed to disk, then renamed over {@code file}, so a reader (or a crash) never sees half a
    * checkpoint. Hugging Face transformers expects {@code metadata} to hold {@code format=pt}.
@@ -203,6 +210,14 @@ public final class SafeTensors {
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
+    Map<String, Pending> pending = new LinkedHashMap<>();
+    tensors.forEach((name, t) -> pending.put(name, new Pending(t.dtype(), t.shape(), t::data)));
+    writePending(file, pending, metadata);
+  }
+
+  /** As {@link #write}, each tensor's bytes fetched just before they are written. */
+  public static void writePending(
+      Path file, Map<String, Pending> tensors, Map<String, String> metadata) throws IOException {
     List<String> names = tensors.keySet().stream().sorted().toList();
     if (names.contains(METADATA_KEY)) {
       throw new IllegalArgumentException(METADATA_KEY + " is reserved and cannot name a tensor");
@@ -214,7 +229,8 @@ public final class SafeTensors {
     Map<String, long[]> offsets = new LinkedHashMap<>();
     long offset = 0;
     for (String name : layout) {
-      long length = tensors.get(name).data.remaining();
+      Pending t = tensors.get(name);
+      long length = byteSize(t.dtype(), t.shape());
       offsets.put(name, new long[] {offset, offset + length});
       offset += length;
     }
@@ -227,11 +243,11 @@ public final class SafeTensors {
           .forEach(m -> meta.put(m.getKey(), m.getValue()));
     }
     for (String name : names) {
-      Tensor t = tensors.get(name);
+      Pending t = tensors.get(name);
       ObjectNode info = header.putObject(name);
       info.put("dtype", t.dtype());
       ArrayNode shape = info.putArray("shape");
-      Arrays.stream(t.shape).forEach(shape::add);
+      Arrays.stream(t.shape()).forEach(shape::add);
       info.putArray("data_offsets").add(offsets.get(name)[0]).add(offsets.get(name)[1]);
     }
     byte[] json = JSON.writeValueAsBytes(header);
@@ -252,7 +268,13 @@ public final class SafeTensors {
           FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(out, prefix);
         for (String name : layout) {
-          writeFully(out, tensors.get(name).data());
+          ByteBuffer data = tensors.get(name).data().get();
+          long expected = offsets.get(name)[1] - offsets.get(name)[0];
+          if (data.remaining() != expected) {
+            throw new IllegalArgumentException(
+                name + " has " + data.remaining() + " bytes, its dtype and shape need " + expected);
+          }
+          writeFully(out, data);
         }
         out.force(true);
       }

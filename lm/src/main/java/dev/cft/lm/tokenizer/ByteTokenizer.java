@@ -69,8 +69,9 @@ public final class ByteTokenizer implements TextTokenizer {
   }
 
   /**
-   * Writes {@value #FILE}, and removes a {@code tokenizer.json} left in {@code dir}: {@link
-   * TextTokenizer#load} would prefer it to this tokenizer.
+   * Writes {@value #FILE}, which {@link TextTokenizer#load} reads, and the same tokenizer as a
+   * standard {@code tokenizer.json} (byte-level BPE without merges: byte b is id b), so the
+   * checkpoint loads as it is in transformers and Hugging Face tokenizers too.
    */
   @Override
   public void save(Path dir) throws IOException {
@@ -81,7 +82,7 @@ public final class ByteTokenizer implements TextTokenizer {
     description.put("eos_token", EOS_TOKEN);
     description.put("eos_token_id", EOS_ID);
     JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(FILE).toFile(), description);
-    Files.deleteIfExists(dir.resolve(HuggingFaceTextTokenizer.FILE));
+    ByteLevelBpe.write(ByteLevelBpe.bytes(), dir);
   }
 
   /**

@@ -44,17 +44,18 @@ public interface TextTokenizer extends AutoCloseable {
   default void close() {}
 
   /**
-   * The tokenizer saved in the checkpoint directory {@code dir}: the Hugging Face one if it holds a
-   * {@code tokenizer.json}, else the byte tokenizer if it holds a {@code byte_tokenizer.json}.
+   * The tokenizer saved in the checkpoint directory {@code dir}: the byte tokenizer if it holds a
+   * {@code byte_tokenizer.json} (its {@code tokenizer.json} is the same tokenizer for other tools),
+   * else the Hugging Face one of its {@code tokenizer.json}.
    *
    * @throws IllegalArgumentException if it holds neither
    */
   static TextTokenizer load(Path dir) throws IOException {
-    if (Files.exists(dir.resolve(HuggingFaceTextTokenizer.FILE))) {
-      return HuggingFaceTextTokenizer.load(dir);
-    }
     if (Files.exists(dir.resolve(ByteTokenizer.FILE))) {
       return ByteTokenizer.load(dir);
+    }
+    if (Files.exists(dir.resolve(HuggingFaceTextTokenizer.FILE))) {
+      return HuggingFaceTextTokenizer.load(dir);
     }
     throw new IllegalArgumentException(
         "no tokenizer in "

@@ -17,11 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Fine-tunes a model in place: {@code TrainingResult train(TrainingRequest)}.
@@ -29,16 +27,18 @@ import java.util.Random;
  * <p>Deterministic for a seed: the data order of epoch e is a shuffle seeded by (seed, e) and the
  * dropout masks of a micro-batch by (seed, its index), so a run resumed from a checkpoint at step k
  * takes exactly the steps the uninterrupted run would have taken. A checkpoint holds the model (HF
- * layout), the AdamW moments ({@value #STATE_TENSORS}) and the counters ({@value #STATE_JSON}).
+ * layout), the AdamW moments ({@value #STATE_TENSORS}) and the counters ({@value #STATE_JSON}). A
+ * LoRA run's checkpoint holds its adapters ({@value #ADAPTER_TENSORS}) instead of the model: resume
+ * it on the same base, with the same adapter settings.
  */
 public final class FineTuner {
   public static final String STATE_TENSORS = "training_state.safetensors";
   public static final String STATE_JSON = "training_state.json";
 
-  /** LoRA adapters of a checkpoint taken while they train (the model file holds the base). */
   /** The trainable weights of the best validation so far, when a later step is checkpointed. */
   public static final String BEST_TENSORS = "best_weights.safetensors";
 
+  /** LoRA adapters of a checkpoint taken while they train. */
   public static final String ADAPTER_TENSORS = "adapter_model.safetensors";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,13 +75,14 @@ public final class FineTuner {
 
   public TrainingResult train(TrainingRequest request, TrainingListener listener) {
     int context = Math.min(request.contextLength(), model.config().nPositions());
-    Packer packer = new Packer(tokenizer, context);
-    Packer.Packed train = packer.pack(request.train());
+    EpochRows train =
+        new EpochRows(
+            new Packer(tokenizer, context), request.packing(), request.train(), request.seed());
     List<Packer.Sequence> validation =
         request.validation().isEmpty()
             ? List.of()
             : Evaluator.sequences(tokenizer, model, request.validation());
-    Plan plan = new Plan(train.sequences().size(), request);
+    Plan plan = new Plan(train.size(), request);
 
     Map<String, NDArray> weights = model.trainable();
     weights.values().forEach(w -> w.setRequiresGradient(true));
@@ -112,8 +113,7 @@ public final class FineTuner {
       long started = System.nanoTime();
       for (long step = state.step(); step < plan.totalSteps; step++) {
         double lr = schedule.at(step);
-        StepOutcome outcome =
-            step(trained, plan, train.sequences(), step, request.seed(), optimizer, lr);
+        StepOutcome outcome = step(trained, plan, train, step, request.seed(), optimizer, lr);
         losses.add(outcome.loss);
         tokens += outcome.tokens;
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -177,14 +177,8 @@ public final class FineTuner {
 
   /** One optimizer step: forward and backward over its micro-batches, then AdamW. */
   private StepOutcome step(
-      Gpt trained,
-      Plan plan,
-      List<Packer.Sequence> sequences,
-      long step,
-      long seed,
-      AdamW optimizer,
-      double lr) {
-    List<List<Packer.Sequence>> micro = plan.microBatches(sequences, step);
+      Gpt trained, Plan plan, EpochRows rows, long step, long seed, AdamW optimizer, double lr) {
+    List<List<Packer.Sequence>> micro = plan.microBatches(rows.of(plan.epochOf(step)), step);
     float stepTokens = 0;
     for (List<Packer.Sequence> batch : micro) {
       for (Packer.Sequence s : batch) {
@@ -245,7 +239,8 @@ public final class FineTuner {
       if (bestWeights != null && state.bestStep() != state.step()) {
         extra.put(BEST_TENSORS, bestWeights);
       }
-      Checkpoint.save(model, tokenizer, dir, extra);
+      // A LoRA run's base weights never change: its checkpoint holds the adapters, not the base.
+      Checkpoint.save(model, tokenizer, dir, extra, model.lora() == null);
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_JSON).toFile(), state);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + dir, e);
@@ -256,10 +251,11 @@ public final class FineTuner {
   private State resume(Path dir, AdamW optimizer) {
     try {
       State state = JSON.readValue(dir.resolve(STATE_JSON).toFile(), State.class);
-      try (Gpt saved = Checkpoint.load(dir, model.manager())) {
-        copyValues(saved.weights(), model.weights());
-      }
-      if (model.lora() != null) {
+      if (model.lora() == null) {
+        try (Gpt saved = Checkpoint.load(dir, model.manager())) {
+          copyValues(saved.weights(), model.weights());
+        }
+      } else {
         Map<String, NDArray> adapters =
             Checkpoint.readTensors(dir.resolve(ADAPTER_TENSORS), model.manager());
         copyValues(adapters, model.lora().weights());
@@ -291,12 +287,11 @@ public final class FineTuner {
     }
   }
 
-  /** Which sequences each step sees: epochs of seeded shuffles, cut into (micro-)batches. */
+  /** Which rows each step sees: the epoch's rows in order, cut into (micro-)batches. */
   private static final class Plan {
     final int sequences;
     final int batchSize;
     final int accumulation;
-    final long seed;
     final long microPerEpoch;
     final long stepsPerEpoch;
     final long totalSteps;
@@ -305,7 +300,6 @@ public final class FineTuner {
       this.sequences = sequences;
       this.batchSize = request.batchSize();
       this.accumulation = request.gradientAccumulation();
-      this.seed = request.seed();
       this.microPerEpoch = (sequences + batchSize - 1) / batchSize;
       this.stepsPerEpoch = (microPerEpoch + accumulation - 1) / accumulation;
       long all = stepsPerEpoch * request.epochs();
@@ -320,21 +314,12 @@ public final class FineTuner {
       return every > 0 ? (step + 1) % every == 0 : (step + 1) % stepsPerEpoch == 0;
     }
 
-    List<List<Packer.Sequence>> microBatches(List<Packer.Sequence> all, long step) {
-      int epoch = epochOf(step);
-      List<Integer> order = new ArrayList<>(sequences);
-      for (int i = 0; i < sequences; i++) {
-        order.add(i);
-      }
-      Collections.shuffle(order, new Random(seed * 31 + epoch));
+    List<List<Packer.Sequence>> microBatches(List<Packer.Sequence> epochRows, long step) {
       long firstMicro = (step % stepsPerEpoch) * accumulation;
       List<List<Packer.Sequence>> batches = new ArrayList<>();
       for (long m = firstMicro; m < Math.min(firstMicro + accumulation, microPerEpoch); m++) {
-        List<Packer.Sequence> batch = new ArrayList<>();
-        for (long i = m * batchSize; i < Math.min((m + 1) * batchSize, sequences); i++) {
-          batch.add(all.get(order.get((int) i)));
-        }
-        batches.add(batch);
+        int from = (int) (m * batchSize);
+        batches.add(epochRows.subList(from, Math.min(from + batchSize, sequences)));
       }
       return batches;
     }

@@ -1,6 +1,7 @@
 package dev.cft.lm.train;
 
 import dev.cft.lm.data.Example;
+import dev.cft.lm.data.Packing;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import java.util.List;
  *
  * @param maxSteps stop after this many optimizer steps (0: run all epochs)
  * @param contextLength tokens per packed sequence (at most the model's n_positions)
+ * @param packing how examples become rows ({@link Packing#WRAPPED} unless set)
  * @param dropout overrides the model's dropout for this run; null keeps the config's
  * @param evalEvery validate every this many steps (0: at the end of each epoch)
  * @param patience stop after this many validations without improvement (0: never)
@@ -24,6 +26,7 @@ public record TrainingRequest(
     int batchSize,
     int gradientAccumulation,
     int contextLength,
+    Packing packing,
     double learningRate,
     double warmupRatio,
     double minLearningRateRatio,
@@ -41,6 +44,7 @@ public record TrainingRequest(
       throw new IllegalArgumentException("no training examples");
     }
     validation = validation == null ? List.of() : List.copyOf(validation);
+    packing = packing == null ? Packing.WRAPPED : packing;
     train = List.copyOf(train);
     if (epochs < 1 || batchSize < 1 || gradientAccumulation < 1 || contextLength < 2) {
       throw new IllegalArgumentException(
@@ -57,6 +61,7 @@ public record TrainingRequest(
 
   public Builder toBuilder() {
     Builder b = new Builder(train, contextLength);
+    b.packing = packing;
     b.validation = validation;
     b.epochs = epochs;
     b.maxSteps = maxSteps;
@@ -82,6 +87,7 @@ public record TrainingRequest(
     private final List<Example> train;
     private final int contextLength;
     private List<Example> validation = List.of();
+    private Packing packing = Packing.WRAPPED;
     private int epochs = 3;
     private long maxSteps;
     private int batchSize = 8;
@@ -106,6 +112,11 @@ public record TrainingRequest(
 
     public Builder validation(List<Example> value) {
       validation = value;
+      return this;
+    }
+
+    public Builder packing(Packing value) {
+      packing = value;
       return this;
     }
 
@@ -170,6 +181,7 @@ public record TrainingRequest(
           batchSize,
           gradientAccumulation,
           contextLength,
+          packing,
           learningRate,
           warmupRatio,
           minLearningRateRatio,

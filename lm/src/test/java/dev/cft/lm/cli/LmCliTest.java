@@ -81,7 +81,7 @@ class LmCliTest {
             "--epochs",
             "10",
             "--max-steps",
-            "20",
+            "30",
             "--batch",
             "4",
             "--context",
@@ -96,14 +96,14 @@ class LmCliTest {
   void trainSavesTheModelAndSummarisesTheRunAsJson() throws IOException {
     assertEquals(0, trained.exitCode(), trained.err());
     JsonNode summary = trained.json();
-    assertEquals(20, summary.get("steps").asInt());
+    assertEquals(30, summary.get("steps").asInt());
     assertEquals(64, summary.get("examples").asInt());
     assertTrue(summary.get("best_validation_loss").isNumber(), summary.toString());
     assertTrue(summary.get("final_loss").asDouble() < Math.log(257), summary.toString());
     assertTrue(Files.exists(model.resolve("config.json")));
     assertTrue(Files.exists(model.resolve("model.safetensors")));
     // stderr is no terminal here: plain progress lines, up to the last step.
-    assertTrue(trained.err().contains("\nstep 20/20 ["), trained.err());
+    assertTrue(trained.err().contains("\nstep 30/30 ["), trained.err());
     assertFalse(trained.err().contains("\r"));
   }
 

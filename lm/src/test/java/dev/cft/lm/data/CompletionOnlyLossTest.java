@@ -26,7 +26,8 @@ class CompletionOnlyLossTest {
   void onlyTheCompletionAndItsEosAreTrained() {
     ByteTokenizer tokenizer = new ByteTokenizer();
     Packer.Packed packed =
-        new Packer(tokenizer, 64).pack(List.of(Example.completion("Question: 2+2? ", "four")));
+        new Packer(tokenizer, 64)
+            .pack(List.of(Example.completion("Question: 2+2? ", "four")), Packing.WRAPPED);
     assertEquals(1, packed.sequences().size());
     assertEquals("four".length() + 1, packed.trainedTokens()); // the completion and EOS
   }
@@ -36,7 +37,9 @@ class CompletionOnlyLossTest {
     ByteTokenizer tokenizer = new ByteTokenizer();
     Packer.Sequence sequence =
         new Packer(tokenizer, 64)
-            .pack(List.of(Example.completion("Classify: the movie was great. Label:", " positive")))
+            .pack(
+                List.of(Example.completion("Classify: the movie was great. Label:", " positive")),
+                Packing.WRAPPED)
             .sequences()
             .get(0);
     int[] prompt = sequence.target().clone();

@@ -93,11 +93,15 @@ class GeneratorTest {
     assertEquals("length", result.finishReason());
     assertEquals(7, result.tokens().length);
     GenerationResult atContext = generator.generate(GenerationRequest.greedy("x".repeat(90), 50));
-    assertEquals(CONFIG.nPositions() - 90, atContext.tokens().length);
+    // The prompt is read after an EOS: 1 + 90 positions taken.
+    assertEquals(CONFIG.nPositions() - 91, atContext.tokens().length);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> generator.generate(GenerationRequest.greedy("x".repeat(96), 5)));
-    assertEquals("prompt of 96 tokens leaves no room in the model's context of 96", e.getMessage());
+            () -> generator.generate(GenerationRequest.greedy("x".repeat(95), 5)));
+    assertEquals(
+        "prompt of 95 tokens leaves no room in the model's context of 96"
+            + " (the text starts with an end-of-text token)",
+        e.getMessage());
   }
 }

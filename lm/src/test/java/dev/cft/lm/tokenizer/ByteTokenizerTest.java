@@ -2,7 +2,6 @@ package dev.cft.lm.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,8 +137,37 @@ class ByteTokenizerTest {
 
     tokenizer.save(dir);
 
-    assertFalse(Files.exists(dir.resolve("tokenizer.json")));
     assertInstanceOf(ByteTokenizer.class, TextTokenizer.load(dir));
+    try (HuggingFaceTextTokenizer standard = HuggingFaceTextTokenizer.load(dir)) {
+      assertEquals(ByteTokenizer.VOCAB, standard.vocabSize(), "the byte tokenizer's, not BPE's");
+    }
+  }
+
+  /**
+   * The standard {@code tokenizer.json} saved beside {@value ByteTokenizer#FILE} is the same
+   * tokenizer in the Hugging Face format: the native tokenizers library gives the same ids and
+   * text.
+   */
+  @Test
+  void theSavedTokenizerJsonEncodesAndDecodesLikeTheByteTokenizer() throws IOException {
+    tokenizer.save(dir);
+    try (HuggingFaceTextTokenizer standard = HuggingFaceTextTokenizer.load(dir)) {
+      assertEquals(ByteTokenizer.EOS_ID, standard.eosId());
+      StringBuilder everyByte = new StringBuilder();
+      for (int c = 1; c < 0x250; c++) {
+        everyByte.appendCodePoint(c);
+      }
+      for (String text :
+          List.of(
+              UNICODE,
+              " leading space, two  spaces\ttab\nnewline\r\n",
+              "<|endoftext|> stays text",
+              "emoji 😀 and 中文",
+              everyByte.toString())) {
+        assertArrayEquals(tokenizer.encode(text), standard.encode(text), text);
+        assertEquals(text, standard.decode(tokenizer.encode(text)), text);
+      }
+    }
   }
 
   @Test

@@ -1,18 +1,19 @@
 package dev.cft.lm.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Builds a small GPT-2-style {@code tokenizer.json} (byte-level BPE) so tests need no download: the
- * 256 byte symbols as ids 0..255 (id = byte value), a few merges that spell " the" and " cat", and
- * {@code <|endoftext|>} as the last id, in the vocabulary and as an added special token, as in
- * GPT-2.
+ * A small GPT-2-style byte-level BPE so tests need no download: the 256 byte symbols as ids 0..255
+ * (id = byte value), a few merges that spell " the" and " cat", and {@code <|endoftext|>} as the
+ * last id, in the vocabulary and as an added special token, as in GPT-2. As a {@code
+ * tokenizer.json}, or as GPT-2's original {@code vocab.json} + {@code merges.txt}.
  */
 public final class TinyBpeTokenizerJson {
 
@@ -35,78 +36,31 @@ public final class TinyBpeTokenizerJson {
 
   private TinyBpeTokenizerJson() {}
 
-  /** Writes {@code dir/tokenizer.json} and returns its path. */
-  public static Path write(Path dir) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    root.putArray("added_tokens")
-        .addObject()
-        .put("id", EOS_ID)
-        .put("content", HuggingFaceTextTokenizer.EOS_TOKEN)
-        .put("single_word", false)
-        .put("lstrip", false)
-        .put("rstrip", false)
-        .put("normalized", true)
-        .put("special", true);
-    root.putNull("normalizer");
-    root.set("pre_tokenizer", byteLevel(json, false));
-    root.set("post_processor", byteLevel(json, true));
-    root.set("decoder", byteLevel(json, true));
-
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE");
-    model.putNull("dropout");
-    model.putNull("unk_token");
-    model.put("continuing_subword_prefix", "");
-    model.put("end_of_word_suffix", "");
-    model.put("fuse_unk", false);
-    model.put("byte_fallback", false);
-    ObjectNode vocab = model.putObject("vocab");
+  /** The vocabulary: byte symbols, then each merge's result, then {@code <|endoftext|>}. */
+  public static Map<String, Integer> vocab() {
+    Map<String, Integer> vocab = new LinkedHashMap<>();
     for (int b = 0; b < 256; b++) {
-      vocab.put(byteSymbol(b), b);
+      vocab.put(ByteLevelBpe.byteSymbol(b), b);
     }
-    ArrayNode merges = model.putArray("merges");
     for (String merge : MERGES) {
       vocab.put(merge.replace(" ", ""), vocab.size());
-      merges.add(merge);
     }
-    vocab.put(HuggingFaceTextTokenizer.EOS_TOKEN, EOS_ID);
+    vocab.put(ByteLevelBpe.EOS, EOS_ID);
+    return vocab;
+  }
 
+  /** Writes {@code dir/tokenizer.json} and returns its path. */
+  public static Path write(Path dir) throws IOException {
+    return ByteLevelBpe.write(ByteLevelBpe.tokenizerJson(vocab(), MERGES), dir);
+  }
+
+  /** Writes GPT-2's original pair, {@code dir/vocab.json} and {@code dir/merges.txt}. */
+  public static void writeOriginalFiles(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Path file = dir.resolve(HuggingFaceTextTokenizer.FILE);
-    json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
-    return file;
-  }
-
-  private static ObjectNode byteLevel(ObjectMapper json, boolean addPrefixSpace) {
-    return json.createObjectNode()
-        .put("type", "ByteLevel")
-        .put("add_prefix_space", addPrefixSpace)
-        .put("trim_offsets", true)
-        .put("use_regex", true);
-  }
-
-  /**
-   * GPT-2's printable stand-in for a byte: printable Latin-1 bytes stand for themselves, the 68
-   * others (controls, space, soft hyphen...) take code points 256, 257... in byte order.
-   */
-  static String byteSymbol(int b) {
-    if (printable(b)) {
-      return Character.toString(b);
-    }
-    int unprintableBefore = 0;
-    for (int i = 0; i < b; i++) {
-      if (!printable(i)) {
-        unprintableBefore++;
-      }
-    }
-    return Character.toString(256 + unprintableBefore);
-  }
-
-  private static boolean printable(int b) {
-    return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+    new ObjectMapper().writeValue(dir.resolve("vocab.json").toFile(), vocab());
+    Files.writeString(
+        dir.resolve("merges.txt"),
+        "#version: 0.2\n" + String.join("\n", MERGES) + "\n",
+        StandardCharsets.UTF_8);
   }
 }

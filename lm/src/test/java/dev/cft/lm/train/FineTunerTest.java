@@ -70,9 +70,11 @@ class FineTunerTest {
       double before = new Evaluator(model, tokenizer, 8).tokenMetrics(request.validation()).loss();
       TrainingResult result = new FineTuner(model, tokenizer).train(request);
       assertTrue(before > 2.5, "an untrained model is near uniform over 257 tokens: " + before);
+      // A run's first letter, read after the EOS, is a guess among 26 (ln 26 / 25 tokens ≈ 0.13
+      // of the mean); the other letters follow from it.
       assertTrue(
-          result.bestValidationLoss() < 0.3,
-          "validation loss should fall below 0.3, was " + result.bestValidationLoss());
+          result.bestValidationLoss() < 0.45,
+          "validation loss should fall below 0.45, was " + result.bestValidationLoss());
       String continuation =
           new Generator(model, tokenizer).generate(GenerationRequest.greedy("mnop", 6)).text();
       assertEquals("qrstuv", continuation);
@@ -207,9 +209,9 @@ class FineTunerTest {
           Example.completion(ALPHABET.charAt(i) + "->", String.valueOf(ALPHABET.charAt(i + 1))));
     }
     TrainingRequest request =
-        TrainingRequest.builder(pairs, 8)
-            .epochs(60)
-            .batch(5, 1)
+        TrainingRequest.builder(pairs, 16)
+            .epochs(150)
+            .batch(4, 1)
             .learningRate(3e-3, 0.05, 0.1)
             .seed(4)
             .build();
@@ -251,5 +253,64 @@ class FineTunerTest {
       assertEquals(
           whole.bestValidationLoss(), now, 1e-5, "the best weights are restored after a resume");
     }
+  }
+
+  /** The gradients of a run's first step: AdamW's first moment after it is (1 − β₁)·g. */
+  static java.util.Map<String, float[]> firstStepGradients(int batch, int accumulation, Path dir)
+      throws java.io.IOException {
+    TrainingRequest request =
+        TrainingRequest.builder(alphabetRuns(32, 1), 32)
+            .epochs(1)
+            .maxSteps(1)
+            .batch(batch, accumulation)
+            .learningRate(1e-3, 0, 1)
+            .regularization(0.0, Double.POSITIVE_INFINITY, 0.0) // no clipping, no dropout
+            .checkpoints(1, dir)
+            .seed(5)
+            .build();
+    try (Gpt model = Gpt.initialize(CONFIG, root, 4)) {
+      new FineTuner(model, tokenizer).train(request);
+    }
+    java.util.Map<String, float[]> gradients = new java.util.TreeMap<>();
+    try (NDManager manager = root.newSubManager()) {
+      dev.cft.lm.io.Checkpoint.readTensors(
+              dir.resolve("step-1").resolve(FineTuner.STATE_TENSORS), manager)
+          .forEach(
+              (name, m) -> {
+                if (name.startsWith("m.")) {
+                  float[] g = m.toFloatArray();
+                  for (int i = 0; i < g.length; i++) {
+                    g[i] /= 0.1f;
+                  }
+                  gradients.put(name.substring(2), g);
+                }
+              });
+    }
+    return gradients;
+  }
+
+  @Test
+  void accumulatingKMicroBatchesOfBGivesTheGradientsOfOneBatchOfKTimesB(@TempDir Path dir)
+      throws java.io.IOException {
+    java.util.Map<String, float[]> whole = firstStepGradients(8, 1, dir.resolve("whole"));
+    java.util.Map<String, float[]> accumulated = firstStepGradients(2, 4, dir.resolve("acc"));
+    java.util.Map<String, float[]> partial = firstStepGradients(2, 1, dir.resolve("partial"));
+    assertEquals(whole.keySet(), accumulated.keySet());
+    double largest = 0;
+    double partialDifference = 0;
+    for (String name : whole.keySet()) {
+      float[] a = whole.get(name);
+      float[] b = accumulated.get(name);
+      float[] c = partial.get(name);
+      for (int i = 0; i < a.length; i++) {
+        largest = Math.max(largest, Math.abs(a[i]));
+        assertEquals(a[i], b[i], 1e-5 + 1e-3 * Math.abs(a[i]), name + "[" + i + "]");
+        partialDifference = Math.max(partialDifference, Math.abs(a[i] - c[i]));
+      }
+    }
+    assertTrue(largest > 1e-3, "the gradients are not all zero: " + largest);
+    assertTrue(
+        partialDifference > 1e-3,
+        "a quarter of the batch gives other gradients: the test can fail");
   }
 }

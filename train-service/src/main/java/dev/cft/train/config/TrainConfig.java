@@ -1,7 +1,10 @@
 package dev.cft.train.config;
 
+import dev.cft.lm.data.Packing;
+import dev.cft.train.storage.Recipe;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Optional;
 
 /** How jobs train ({@code cft.train.*}, env {@code CFT_TRAIN_*}). */
@@ -9,8 +12,9 @@ import java.util.Optional;
 public interface TrainConfig {
   /**
    * What a domain without a production model starts from: {@code tiny} (the built-in preset with
-   * the byte tokenizer, trained from scratch) or the name of a checkpoint under {@code
-   * models/base/<name>/} (e.g. a Hugging Face {@code gpt2} directory).
+   * the byte tokenizer, trained from scratch), the name of a checkpoint under {@code
+   * models/base/<name>/} (e.g. a Hugging Face {@code gpt2} directory), or {@code
+   * hf:<repo>[@revision]}, a Hub model pulled into {@code models/base/} the first time.
    */
   @WithDefault("tiny")
   String baseModel();
@@ -24,24 +28,103 @@ public interface TrainConfig {
    * steps: OpenAI's epoch rule assumes a pretrained base, and a random model learns nothing in a
    * dozen steps.
    */
-  @WithDefault("300")
+  @WithDefault("400")
   int minStepsFromScratch();
 
   /** Caps the steps of a job (0: no cap), e.g. for demos and tests. */
   @WithDefault("0")
   long maxSteps();
 
-  @WithDefault("3e-4")
+  /**
+   * Which weights train: {@code auto} (LoRA for large bases, else all), {@code full}, {@code lora}.
+   */
+  @WithDefault("auto")
+  Recipe recipe();
+
+  /** Peak learning rate; 0 = auto: 1e-3 from scratch, 3e-4 full fine-tuning, 5e-4 LoRA. */
+  @WithDefault("0")
   double learningRate();
 
+  /** Rows per micro-batch. */
   @WithDefault("16")
   int batchSize();
 
+  /** Micro-batches per optimizer step (the effective batch is their product). */
+  @WithDefault("1")
+  int gradientAccumulation();
+
+  /** Tokens per row (at most the model's n_positions). */
   @WithDefault("128")
   int contextLength();
 
+  /** {@code wrapped} (examples back to back, running positions) or {@code block-diagonal}. */
+  @WithDefault("wrapped")
+  Packing packing();
+
   @WithDefault("0.1")
   double dropout();
+
+  /** Share of the steps warming the learning rate up; then cosine decay to 10 % of the peak. */
+  @WithDefault("0.05")
+  double warmupRatio();
+
+  /** AdamW's decoupled weight decay of the block matrices. */
+  @WithDefault("0.01")
+  double weightDecay();
+
+  /** Global gradient-norm clipping (0: none). */
+  @WithDefault("1.0")
+  double clipNorm();
+
+  /** Steps between validations; 0 = auto: 20 validations over the run. */
+  @WithDefault("0")
+  int evalEvery();
+
+  /**
+   * Early stopping: validations without a better val loss before the run stops (it keeps its best
+   * weights); 0 turns it off.
+   */
+  @WithDefault("5")
+  int patience();
+
+  /**
+   * Where bases named {@code hf:<repo>[@revision]} come from ({@code cft.train.hub.*}; {@code
+   * HF_ENDPOINT} and {@code HF_TOKEN} as Hugging Face's own tools read them).
+   */
+  HubSettings hub();
+
+  interface HubSettings {
+    /** The Hugging Face Hub, or a mirror of it. */
+    @WithDefault("https://huggingface.co")
+    String endpoint();
+
+    /** An access token, for gated or private repositories. */
+    Optional<String> token();
+  }
+
+  /** Low-rank adapters ({@code cft.train.lora.*}, env {@code CFT_TRAIN_LORA_*}). */
+  LoraSettings lora();
+
+  interface LoraSettings {
+    @WithDefault("8")
+    int rank();
+
+    /** The adapters' update is scaled by alpha / rank. */
+    @WithDefault("16")
+    double alpha();
+
+    /** Dropout on the adapters' input. */
+    @WithDefault("0.05")
+    double dropout();
+
+    /** {@code attention}, {@code mlp}, or projection names ({@code attn.c_attn}, ...). */
+    @WithDefault("attention,mlp")
+    List<String> targets();
+
+    /** The {@code auto} recipe trains LoRA for bases of at least this many parameters. */
+    @WithDefault("50000000")
+    long fromParameters();
+  }
 
   /** Steps between checkpoints (uploaded to {@code checkpoints/<jobId>/step-<k>/}). */
   @WithDefault("50")

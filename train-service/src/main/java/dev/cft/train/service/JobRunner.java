@@ -13,6 +13,7 @@ import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.TrainingProgress;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.GptConfig;
+import dev.cft.lm.Lora;
 import dev.cft.lm.data.DataFiles;
 import dev.cft.lm.data.Example;
 import dev.cft.lm.io.Checkpoint;
@@ -28,6 +29,7 @@ import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
 import dev.cft.train.metrics.TrainMetrics;
+import dev.cft.train.storage.BaseModels;
 import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.OwnedJobs;
@@ -39,7 +41,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,6 +59,7 @@ public class JobRunner {
   private final JobEvents events;
   private final OwnedJobs owned;
   private final TrainMetrics metrics;
+  private final BaseModels bases;
   private final String workerId;
   private volatile boolean stopRequested;
 
@@ -66,8 +68,10 @@ public class JobRunner {
       TrainConfig config,
       JobEvents events,
       OwnedJobs owned,
-      TrainMetrics metrics) {
+      TrainMetrics metrics,
+      BaseModels bases) {
     this.store = store;
+    this.bases = bases;
     this.metrics = metrics;
     this.config = config;
     this.events = events;
@@ -125,7 +129,7 @@ public class JobRunner {
             State.RUNNING,
             start.name());
       }
-      List<Example> train = trainingData(ready, settings, work);
+      TrainingData train = trainingData(ready, settings, work);
       List<Example> val = read(ready.valKey(), work.resolve("val.jsonl"));
       Path resume = null;
       if (record.checkpointKey() != null) {
@@ -133,19 +137,23 @@ public class JobRunner {
         store.downloadDirectory(Buckets.CHECKPOINTS, record.checkpointKey(), resume);
       }
       Path out = work.resolve("model");
-      TrainingRequest request =
-          request(
-              train,
-              val,
-              settings,
-              epochs(train, settings, start),
-              work.resolve("checkpoints"),
-              resume);
       TrainingResult result;
+      JobSettings settled;
       try (NDManager manager = NDManager.newBaseManager();
           Gpt model = model(start, settings, manager);
           TextTokenizer tokenizer = tokenizer(start)) {
+        settled =
+            TrainingRecipe.settle(
+                settings, model.config(), start.dir() == null, tokenizer, train.examples());
+        Lora.Config lora = TrainingRecipe.lora(settled);
+        if (lora != null) {
+          model.addLora(lora, settled.seed());
+        }
+        TrainingRequest request =
+            TrainingRecipe.request(
+                settled, train.examples(), val, work.resolve("checkpoints"), resume);
         result = new FineTuner(model, tokenizer).train(request, listener(record, start.name()));
+        model.mergeLora(); // served as a plain GPT-2
         Checkpoint.save(model, tokenizer, out);
       }
       if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
@@ -154,7 +162,7 @@ public class JobRunner {
         return;
       }
       store.uploadDirectory(out, Buckets.MODELS, prefix);
-      writeCard(ready, jobId, request, settings, start, result, prefix);
+      writeCard(ready, jobId, settled, train, start, result, prefix);
       events.candidate(
           new CandidateReady(
               EventIds.deterministic("CandidateReady", domain, version),
@@ -175,6 +183,13 @@ public class JobRunner {
               + " after "
               + result.steps()
               + " steps"
+              + (result.stoppedEarly()
+                  ? " of "
+                      + result.totalSteps()
+                      + " (stopped early: no better val loss; best at step "
+                      + result.bestStep()
+                      + ")"
+                  : "")
               + (result.resumedFromStep() > 0
                   ? " (resumed at step " + result.resumedFromStep() + ")"
                   : ""),
@@ -230,7 +245,7 @@ public class JobRunner {
     if (baseModel.equals(BYTE_TOKENIZER_BASE)) {
       return new Start(BYTE_TOKENIZER_BASE, null, null);
     }
-    String prefix = ModelKeys.base(baseModel);
+    String prefix = bases.prefix(baseModel, dir.resolveSibling("hub"));
     store.downloadModel(Buckets.MODELS, prefix, dir);
     return new Start(prefix, dir, null);
   }
@@ -247,10 +262,9 @@ public class JobRunner {
   }
 
   /** The new version's train split plus a seeded sample of earlier versions' train splits. */
-  private List<Example> trainingData(DatasetReady ready, JobSettings settings, Path work)
+  private TrainingData trainingData(DatasetReady ready, JobSettings settings, Path work)
       throws IOException {
-    List<Example> train = new ArrayList<>(read(ready.trainKey(), work.resolve("train.jsonl")));
-    int fresh = train.size();
+    List<Example> fresh = read(ready.trainKey(), work.resolve("train.jsonl"));
     List<Example> earlier = new ArrayList<>();
     for (int v = 1; v < ready.datasetVersion(); v++) {
       String key = ready.domain() + "/v" + v + "/" + DatasetReady.TRAIN_FILE;
@@ -258,79 +272,13 @@ public class JobRunner {
         earlier.addAll(read(key, work.resolve("replay-v" + v + ".jsonl")));
       }
     }
-    java.util.Collections.shuffle(earlier, new Random(settings.seed() + ready.datasetVersion()));
-    int replay = (int) Math.min(earlier.size(), Math.round(fresh * settings.replayRatio()));
-    train.addAll(earlier.subList(0, replay));
-    return train;
+    return TrainingData.withReplay(
+        fresh, earlier, settings.replayRatio(), settings.seed() + ready.datasetVersion());
   }
 
   private List<Example> read(String key, Path file) throws IOException {
     store.download(Buckets.DATASETS, key, file);
     return DataFiles.read(file);
-  }
-
-  private static TrainingRequest request(
-      List<Example> train,
-      List<Example> val,
-      JobSettings settings,
-      int epochs,
-      Path checkpoints,
-      Path resume) {
-    TrainingRequest.Builder builder =
-        TrainingRequest.builder(train, settings.contextLength())
-            .validation(val)
-            .epochs(epochs)
-            .maxSteps(settings.maxSteps())
-            .batch(settings.batchSize(), 1)
-            .learningRate(settings.learningRate(), 0.05, 0.1)
-            .regularization(0.01, 1.0, settings.dropout())
-            .seed(settings.seed())
-            .validateEvery(0, 0)
-            .checkpoints(settings.checkpointEvery(), checkpoints);
-    return resume == null ? builder.build() : builder.resumeFrom(resume).build();
-  }
-
-  /**
-   * The configured epochs, else OpenAI's rule; from scratch at least enough epochs for {@code
-   * minStepsFromScratch} steps (estimated from the data's bytes, which the byte tokenizer of the
-   * from-scratch model counts exactly, over packed sequences of the context length).
-   */
-  static int epochs(List<Example> train, JobSettings settings, Start start) {
-    if (settings.epochs() > 0) {
-      return settings.epochs();
-    }
-    int epochs = autoEpochs(train.size());
-    if (start.dir() == null && settings.minStepsFromScratch() > 0) {
-      long bytes = 0;
-      for (Example example : train) {
-        for (Example.Segment segment : example.segments()) {
-          bytes += segment.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
-        }
-      }
-      long sequences =
-          Math.max(1, (bytes + settings.contextLength() - 1) / settings.contextLength());
-      long stepsPerEpoch =
-          Math.max(1, (sequences + settings.batchSize() - 1) / settings.batchSize());
-      epochs =
-          (int)
-              Math.max(
-                  epochs, (settings.minStepsFromScratch() + stepsPerEpoch - 1) / stepsPerEpoch);
-    }
-    return epochs;
-  }
-
-  /**
-   * OpenAI's rule: 3 epochs, more for small sets (at least ~100 examples seen, at most 25 epochs),
-   * fewer for large ones (at most ~25,000 examples seen).
-   */
-  static int autoEpochs(int examples) {
-    if (examples * 3L < 100) {
-      return Math.min(25, (100 + examples - 1) / examples);
-    }
-    if (examples * 3L > 25_000) {
-      return Math.max(1, 25_000 / examples);
-    }
-    return 3;
   }
 
   private TrainingListener listener(JobRecord record, String base) {
@@ -398,8 +346,8 @@ public class JobRunner {
   private void writeCard(
       DatasetReady ready,
       String jobId,
-      TrainingRequest request,
-      JobSettings settings,
+      JobSettings settled,
+      TrainingData train,
       Start start,
       TrainingResult result,
       String prefix) {
@@ -419,13 +367,14 @@ public class JobRunner {
       lineage.put("parentVersion", start.parentVersion());
     }
     ObjectNode hyper = card.putObject("hyperParameters");
-    hyper.setAll((ObjectNode) JSON.valueToTree(settings));
-    hyper.put("epochs", request.epochs()).put("trainExamples", request.train().size());
+    hyper.setAll((ObjectNode) JSON.valueToTree(settled));
+    hyper.put("trainExamples", train.examples().size()).put("replayExamples", train.replayed());
     if (result.resumedFromStep() > 0) {
       card.put("resumedFromStep", result.resumedFromStep());
     }
     ObjectNode metrics = card.putObject("metrics");
-    metrics.put("steps", result.steps()).put("trainedTokens", result.trainedTokens());
+    metrics.put("steps", result.steps()).put("totalSteps", result.totalSteps());
+    metrics.put("stoppedEarly", result.stoppedEarly()).put("trainedTokens", result.trainedTokens());
     metrics.put("tokensPerSecond", result.tokensPerSecond());
     if (!result.losses().isEmpty()) {
       metrics.put("finalTrainLoss", result.losses().get(result.losses().size() - 1));

@@ -81,10 +81,22 @@ final class DemoCommand implements Callable<Integer> {
       say("");
       say("Before: " + ask(domain));
       put(s3, "evals", domain + "/golden.jsonl", DemoData.chats(900, 920, 0));
+      say(
+          "Golden set s3://evals/"
+              + domain
+              + "/golden.jsonl: tickets 900-919, in no training file (judges generalization)");
       String good = domain + "/tickets-" + round + ".jsonl";
       say("Dropping s3://ingest/" + good + " (80 support chats)");
       put(s3, "ingest", good, DemoData.chats(first, first + 80, 0));
       JsonNode verdict = followThrough(events, "ingest/" + good);
+      if (verdict != null && verdict.path("candidateMetrics").has("golden.loss")) {
+        say(
+            String.format(
+                Locale.ROOT,
+                "Golden loss of %s: %.4f on tickets it never saw",
+                verdict.path("modelVersion").asText(),
+                verdict.path("candidateMetrics").path("golden.loss").asDouble()));
+      }
       say("After:  " + ask(domain));
 
       String bad = domain + "/wrong-answers-" + round + ".jsonl";
@@ -254,7 +266,8 @@ final class DemoCommand implements Callable<Integer> {
     e.path("reasons").forEach(r -> say("           - " + r.asText()));
   }
 
-  private KafkaConsumer<String, String> follow(String bootstrap) {
+  /** A consumer of every topic of {@link #TOPICS}, positioned at their ends now. */
+  static KafkaConsumer<String, String> follow(String bootstrap) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -293,7 +306,7 @@ final class DemoCommand implements Callable<Integer> {
                     .add(
                         JSON.createObjectNode()
                             .put("role", "user")
-                            .put("content", "Ticket 7: " + DemoData.QUESTION)))
+                            .put("content", DemoData.FRESH_TICKET + DemoData.QUESTION)))
             .toString();
     HttpResponse<String> r =
         HttpClient.newHttpClient()
@@ -307,7 +320,8 @@ final class DemoCommand implements Callable<Integer> {
     if (r.statusCode() == 404) {
       return "(no model serves '" + domain + "' yet)";
     }
-    return "\"Ticket 7: "
+    return "\""
+        + DemoData.FRESH_TICKET
         + DemoData.QUESTION
         + "\" → \""
         + JSON.readTree(r.body()).path("choices").path(0).path("message").path("content").asText()

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.events.Topics;
-import dev.cft.stack.Ports;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.ListObjectsArgs;
@@ -19,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,30 +83,15 @@ final class LoadBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    Path state = Files.createTempDirectory("cft-bench-");
-    List<String> up =
-        new ArrayList<>(List.of("up", "--state-dir=" + state, "--project-dir=" + projectDir));
-    for (String part :
-        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
-      up.add("--" + part + "-port=" + Ports.free());
-    }
-    if (Pipeline.execute(out, spec.commandLine().getErr(), up.toArray(String[]::new)) != 0) {
-      return 1;
-    }
-    try {
-      StackSettings settings = StackSettings.load(state);
-      try (MinioClient s3 = settings.s3Client()) {
-        String base = settings.serviceUrl(Part.DEPLOY);
-        say("Training a model to serve (" + DOMAIN + "): a few minutes on 2 cores ...");
-        DemoCommand.put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
-        awaitProduction(base, "v1", Duration.ofMinutes(15));
-        serving(settings, s3, base);
-        ingest(s3);
-      }
+    try (PrivateStack stack = PrivateStack.start(out, spec.commandLine().getErr(), projectDir);
+        MinioClient s3 = stack.settings.s3Client()) {
+      String base = stack.settings.serviceUrl(Part.DEPLOY);
+      say("Training a model to serve (" + DOMAIN + "): a few minutes on 2 cores ...");
+      DemoCommand.put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
+      awaitProduction(base, "v1", Duration.ofMinutes(15));
+      serving(stack.settings, s3, base);
+      ingest(s3);
       return 0;
-    } finally {
-      Pipeline.execute(out, spec.commandLine().getErr(), "down", "--state-dir=" + state);
-      deleteTree(state);
     }
   }
 
@@ -293,14 +276,6 @@ final class LoadBenchCommand implements Callable<Integer> {
     say(
         String.format(
             "  first to last        %.1f s: %.1f files/s", working, (outcomes - 1) / working));
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      // a temporary directory: the system cleans it up in the end
-    }
   }
 
   private static int count(MinioClient s3, String bucket, String prefix) throws Exception {

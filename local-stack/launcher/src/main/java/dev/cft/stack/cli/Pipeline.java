@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       LossCurveCommand.class,
       LoadBenchCommand.class,
+      BaseCommand.class,
+      BaseBenchCommand.class,
       SuperviseCommand.class
     })
 public final class Pipeline {

@@ -168,6 +168,54 @@ class PipelineLauncherIT {
     return children;
   }
 
+  /**
+   * {@code base pull} against a server with the Hub's URL layout: the model lands in the store
+   * (hub.json last), and a second pull finds it there and downloads nothing.
+   */
+  @Test
+  void basePullPutsAHubModelInTheStoreOnce() throws Exception {
+    try (dev.cft.lm.hub.LocalHub hub = new dev.cft.lm.hub.LocalHub()) {
+      Path model = Files.createDirectories(state.resolveSibling(state.getFileName() + "-model"));
+      dev.cft.lm.TestModels.saveTrained(model, 0);
+      hub.putDirectory("it-org/tiny", "main", model);
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "base",
+                  "pull",
+                  "it-org/tiny",
+                  "--endpoint=" + hub.endpoint(),
+                  "--state-dir=" + state,
+                  "--project-dir=" + PROJECT));
+      args.addAll(portOptions);
+      StringWriter out = new StringWriter();
+      int code =
+          Pipeline.execute(
+              new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
+      assertEquals(0, code, out.toString());
+      assertTrue(out.toString().contains("it-org/tiny@main (commit "), out.toString());
+      Path stored = state.resolve("s3/models/base/it-org--tiny");
+      for (String file :
+          List.of("config.json", "model.safetensors", "tokenizer.json", "hub.json")) {
+        assertTrue(Files.exists(stored.resolve(file)), file + " in " + stored);
+      }
+      assertEquals(
+          Files.size(model.resolve("model.safetensors")),
+          Files.size(stored.resolve("model.safetensors")));
+      long gets = hub.requests().stream().filter(r -> r.method().equals("GET")).count();
+
+      StringWriter again = new StringWriter();
+      assertEquals(
+          0,
+          Pipeline.execute(
+              new PrintWriter(again, true),
+              new PrintWriter(again, true),
+              args.toArray(String[]::new)));
+      assertTrue(again.toString().contains("is in the store already"), again.toString());
+      assertEquals(gets, hub.requests().stream().filter(r -> r.method().equals("GET")).count());
+    }
+  }
+
   private void awaitPortsFree() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (ports.stream().anyMatch(Ports::isListening)) {

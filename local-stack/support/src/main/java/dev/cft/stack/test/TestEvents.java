@@ -17,8 +17,9 @@ public final class TestEvents {
   /**
    * Publishes {@code event} as the contract's JSON on {@code topic}, keyed, and waits for the ack.
    */
-  public static void publish(String topic, String key, Object event) throws Exception {
-    publishBytes(topic, key, EventJson.toBytes(event));
+  public static org.apache.kafka.clients.producer.RecordMetadata publish(
+      String topic, String key, Object event) throws Exception {
+    return publishBytes(topic, key, EventJson.toBytes(event));
   }
 
   /**
