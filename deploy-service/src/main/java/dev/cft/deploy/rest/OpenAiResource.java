@@ -265,7 +265,8 @@ public class OpenAiResource {
    * caller's error.
    */
   private int[] checkPrompt(ServedModels.Lease lease, GenerationRequest request) {
-    int context = lease.served().model().config().nPositions();
+    // A prompt is read after an end-of-text token (as every example was trained): one position.
+    int context = lease.served().model().config().nPositions() - 1;
     int limit = config.limits().maxPromptTokens();
     int max = limit > 0 ? Math.min(limit, context) : context;
     int[] prompt = lease.served().tokenizer().encode(request.prompt());
@@ -277,7 +278,7 @@ public class OpenAiResource {
               + tokens
               + " tokens, over the limit of "
               + max
-              + (max == context ? " (the model's context length)" : ""),
+              + (max == context ? " (the model's context length, less its start token)" : ""),
           "prompt",
           "context_length_exceeded");
     }

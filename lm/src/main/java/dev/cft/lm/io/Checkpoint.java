@@ -108,8 +108,7 @@ public final class Checkpoint {
         if (isBuffer(name)) {
           continue;
         }
-        SafeTensors.Tensor tensor = entry.getValue();
-        arrays.put(name, staging.create(tensor.toFloats(), new Shape(tensor.shape())));
+        arrays.put(name, staged(entry.getValue(), staging)); // Gpt.of copies it
       }
       try {
         return Gpt.of(config, parent, arrays);
@@ -133,12 +132,30 @@ public final class Checkpoint {
   public static Map<String, NDArray> readTensors(Path file, NDManager manager) throws IOException {
     Map<String, NDArray> arrays = new LinkedHashMap<>();
     for (Map.Entry<String, SafeTensors.Tensor> entry : SafeTensors.read(file).entrySet()) {
-      SafeTensors.Tensor tensor = entry.getValue();
-      NDArray array = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
+      NDArray staged = staged(entry.getValue(), manager);
+      NDArray array = staged.duplicate(); // in libtorch's own memory
+      staged.close();
       array.setName(entry.getKey());
       arrays.put(entry.getKey(), array);
     }
     return arrays;
+  }
+
+  /**
+   * A float32 array over a tensor read from a file, to be copied before the file's mapping goes: an
+   * F32 tensor is a view of the memory-mapped file itself, with no Java heap or direct buffer in
+   * between (a 500 MB model fits neither in a service's heap nor its direct memory); F16 and BF16
+   * are widened through a Java array.
+   */
+  private static NDArray staged(SafeTensors.Tensor tensor, NDManager manager) {
+    Shape shape = new Shape(tensor.shape());
+    if (tensor.dtype().equals("F32")) {
+      return manager.create(tensor.data(), shape, DataType.FLOAT32);
+    }
+    NDArray widened = manager.create(tensor.toFloats(), shape);
+    NDArray owned = widened.duplicate(); // the direct buffer behind `widened` goes at once
+    widened.close();
+    return owned;
   }
 
   /** Each array's bytes are copied out of libtorch only when written: one tensor at a time. */

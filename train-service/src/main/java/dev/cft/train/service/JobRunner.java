@@ -207,6 +207,10 @@ public class JobRunner {
     } catch (IOException | RuntimeException e) {
       LOG.errorf(e, "job %s (%s v%d) failed", jobId, domain, ready.datasetVersion());
       end(record, State.FAILED, String.valueOf(e.getMessage()), started);
+    } catch (OutOfMemoryError | LinkageError e) {
+      // Thrown on the jobs' executor, it would end the task without a word: the job fails, said.
+      LOG.errorf(e, "job %s (%s v%d) failed", jobId, domain, ready.datasetVersion());
+      end(record, State.FAILED, e.toString(), started);
     } finally {
       WorkDirs.delete(work);
     }

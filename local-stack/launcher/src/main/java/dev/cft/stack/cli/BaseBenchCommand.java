@@ -137,7 +137,9 @@ final class BaseBenchCommand implements Callable<Integer> {
         String.format(
             Locale.ROOT, "base uploaded to models/base/%s/ in %.1f s", BASE, secs(started)));
     ObjectNode training = JSON.createObjectNode().put("baseModel", BASE).put("recipe", "auto");
-    training.put("maxSteps", steps).put("batchSize", batch).put("contextLength", context);
+    // Epochs enough for --steps to be the limit (the auto rule would stop 76 chats sooner).
+    training.put("epochs", 1000).put("maxSteps", steps);
+    training.put("batchSize", batch).put("contextLength", context);
     training.put("checkpointEvery", steps); // one checkpoint (the adapters), at the end
     DemoCommand.put(s3, "models", DOMAIN + "/training.json", training.toString());
     // Exact match generates answers: a few examples keep the evaluation's time about scoring.
@@ -229,7 +231,7 @@ final class BaseBenchCommand implements Callable<Integer> {
             "GPT-2 %,d parameters, GPT-2 BPE (50,257 tokens), LoRA r8 on attention + MLP, %d steps"
                 + " of %d×%d tokens, %d threads",
             config.parameterCount(),
-            steps,
+            progress.path("step").asLong(),
             batch,
             context,
             Runtime.getRuntime().availableProcessors()));
