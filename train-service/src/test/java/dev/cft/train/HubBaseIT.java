@@ -97,7 +97,7 @@ class HubBaseIT {
       assertEquals("base/it-org--tiny-base/", card.path("lineage").path("startedFrom").asText());
       HubSnapshot snapshot =
           HubSnapshot.read(store.read("models", "base/it-org--tiny-base/" + HubSnapshot.FILE));
-      assertEquals(LocalHub.COMMIT, snapshot.commit());
+      assertEquals(LocalHub.commitOf("it-org/tiny-base", "main"), snapshot.commit());
       assertTrue(store.exists("models", "base/it-org--tiny-base/model.safetensors"));
       assertEquals(before + 1, weightDownloads());
 

@@ -265,8 +265,9 @@ public class OpenAiResource {
    * caller's error.
    */
   private int[] checkPrompt(ServedModels.Lease lease, GenerationRequest request) {
-    // A prompt is read after an end-of-text token (as every example was trained): one position.
-    int context = lease.served().model().config().nPositions() - 1;
+    // A prompt is read after an end-of-text token (as every example was trained), and leaves room
+    // for one token of answer.
+    int context = lease.served().model().config().nPositions() - 2;
     int limit = config.limits().maxPromptTokens();
     int max = limit > 0 ? Math.min(limit, context) : context;
     int[] prompt = lease.served().tokenizer().encode(request.prompt());
@@ -278,7 +279,9 @@ public class OpenAiResource {
               + tokens
               + " tokens, over the limit of "
               + max
-              + (max == context ? " (the model's context length, less its start token)" : ""),
+              + (max == context
+                  ? " (the model's context length, less its start token and one to answer)"
+                  : ""),
           "prompt",
           "context_length_exceeded");
     }

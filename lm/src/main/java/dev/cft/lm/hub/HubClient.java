@@ -40,6 +40,10 @@ public final class HubClient {
   static final String WEIGHTS = "model.safetensors";
   static final String TOKENIZER = "tokenizer.json";
   static final int ATTEMPTS = 4;
+
+  /** A download that receives nothing for this long is broken off (and resumed). */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
   private static final int MAX_REDIRECTS = 5;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,11 +59,17 @@ public final class HubClient {
   private final URI endpoint;
   private final String token;
   private final HttpClient http;
+  private final Duration readTimeout;
 
   /**
    * @param token a Hub access token for gated or private repositories; null for none
    */
   public HubClient(URI endpoint, String token) {
+    this(endpoint, token, READ_TIMEOUT);
+  }
+
+  HubClient(URI endpoint, String token, Duration readTimeout) {
+    this.readTimeout = readTimeout;
     this.endpoint = URI.create(endpoint.toString().replaceAll("/+$", "") + "/");
     this.token = token == null || token.isBlank() ? null : token.strip();
     this.http =
@@ -87,11 +97,16 @@ public final class HubClient {
    *
    * @throws IOException naming the repository and the file that could not be had or did not match
    */
-  public HubSnapshot download(HubModel model, Path dir, Progress progress) throws IOException {
+  public HubSnapshot download(HubModel asked, Path dir, Progress progress) throws IOException {
     Files.createDirectories(dir);
+    HubModel model = asked;
     List<HubSnapshot.File> files = new ArrayList<>();
     List<String> converted = new ArrayList<>();
     Meta config = require(model, "config.json");
+    if (config.commit != null && config.commit.matches("[0-9a-f]{40}")) {
+      // Every other file from the commit config.json came from, even if the branch moves on.
+      model = model.pinnedTo(config.commit);
+    }
     files.add(fetch(model, config, dir, progress));
     checkArchitecture(model, dir.resolve("config.json"));
     Optional<Meta> weights = meta(model, WEIGHTS);
@@ -121,7 +136,7 @@ public final class HubClient {
     }
     HubSnapshot snapshot =
         new HubSnapshot(
-            endpoint.toString(), model.repo(), model.revision(), config.commit, files, converted);
+            endpoint.toString(), asked.repo(), asked.revision(), config.commit, files, converted);
     snapshot.write(dir);
     return snapshot;
   }
@@ -169,8 +184,15 @@ public final class HubClient {
         return Optional.of(new Meta(file, source, commit, size, etag(linked.get()), "sha256"));
       }
       if (status / 100 == 3 && location.isPresent()) {
-        uri = uri.resolve(location.get()); // a renamed repository, say
-        continue;
+        URI next = uri.resolve(location.get());
+        if (sameHost(next, endpoint)) {
+          uri = next; // a renamed repository, say
+          continue;
+        }
+        // Storage elsewhere without X-Linked-Etag (a mirror): the Hub's own answer describes it.
+        String tag = headers.firstValue("ETag").map(HubClient::etag).orElse("");
+        long size = headers.firstValueAsLong("X-Linked-Size").orElse(-1);
+        return Optional.of(new Meta(file, next, commit, size, tag, checkedBy(tag, file, model)));
       }
       if (status != 200) {
         throw new IOException(
@@ -188,18 +210,27 @@ public final class HubClient {
                                   + " of "
                                   + model
                                   + ": it cannot be checked")));
-      String checkedBy =
-          switch (tag.length()) {
-            case 64 -> "sha256";
-            case 40 -> "git-blob-sha1";
-            default ->
-                throw new IOException(
-                    "the ETag of " + file + " of " + model + " is no digest: " + tag);
-          };
       long size = headers.firstValueAsLong("Content-Length").orElse(-1);
-      return Optional.of(new Meta(file, uri, commit, size, tag, checkedBy));
+      return Optional.of(new Meta(file, uri, commit, size, tag, checkedBy(tag, file, model)));
     }
     throw new IOException("too many redirects for " + file + " of " + model);
+  }
+
+  /** How a digest of this length is checked: sha256 (64 hex digits) or git's blob sha1 (40). */
+  private static String checkedBy(String tag, String file, HubModel model) throws IOException {
+    return switch (tag.length()) {
+      case 64 -> "sha256";
+      case 40 -> "git-blob-sha1";
+      default ->
+          throw new IOException(
+              "the Hub gave no digest for "
+                  + file
+                  + " of "
+                  + model
+                  + " (ETag '"
+                  + tag
+                  + "'): it cannot be checked");
+    };
   }
 
   /** Downloads one file (or keeps the one there if it matches) and checks its digest. */
@@ -209,48 +240,72 @@ public final class HubClient {
     if (Files.exists(target) && meta.digest.equals(digest(target, meta.checkedBy))) {
       return new HubSnapshot.File(meta.file, Files.size(target), meta.digest, meta.checkedBy);
     }
-    Path part = dir.resolve(meta.file + ".part");
-    progress.started(meta.file, meta.size);
-    IOException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        transfer(model, meta, part, progress);
-        last = null;
-        break;
-      } catch (IOException e) {
-        last = e; // resumed from what the .part file holds
-        sleep(attempt);
+    // Named after the digest: a part of an earlier version of the file is never resumed.
+    Path part = dir.resolve(meta.file + "." + meta.digest + ".part");
+    try (var stale = Files.list(dir)) {
+      for (Path other : stale.toList()) {
+        String name = other.getFileName().toString();
+        if (name.startsWith(meta.file + ".") && name.endsWith(".part") && !other.equals(part)) {
+          Files.delete(other);
+        }
       }
     }
-    if (last != null) {
-      throw new IOException(
-          "could not download "
-              + meta.file
-              + " of "
-              + model
-              + " in "
-              + ATTEMPTS
-              + " attempts: "
-              + last.getMessage(),
-          last);
-    }
-    String actual = digest(part, meta.checkedBy);
-    if (!actual.equals(meta.digest)) {
-      Files.deleteIfExists(part);
-      throw new IOException(
-          meta.file
-              + " of "
-              + model
-              + " does not match the Hub's digest: "
-              + meta.checkedBy
-              + " "
-              + actual
-              + ", the Hub states "
-              + meta.digest
-              + ": refused (deleted)");
+    progress.started(meta.file, meta.size);
+    boolean restarted = false;
+    Meta current = meta;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        boolean resumed = Files.exists(part) && Files.size(part) > 0;
+        transfer(model, current, part, progress);
+        String actual = digest(part, meta.checkedBy);
+        if (actual.equals(meta.digest)) {
+          break;
+        }
+        Files.deleteIfExists(part);
+        if (resumed && !restarted) {
+          restarted = true; // what was resumed may not have been a prefix of this file
+          continue;
+        }
+        throw new Refused(
+            meta.file
+                + " of "
+                + model
+                + " does not match the Hub's digest: "
+                + meta.checkedBy
+                + " "
+                + actual
+                + ", the Hub states "
+                + meta.digest
+                + ": refused (deleted)");
+      } catch (Refused e) {
+        throw e;
+      } catch (IOException e) {
+        if (attempt >= ATTEMPTS) {
+          throw new IOException(
+              "could not download "
+                  + meta.file
+                  + " of "
+                  + model
+                  + " in "
+                  + ATTEMPTS
+                  + " attempts: "
+                  + e.getMessage(),
+              e);
+        }
+        sleep(attempt);
+        // A fresh answer from the Hub: a signed storage URL may have expired meanwhile.
+        current = meta(model, meta.file).filter(m -> m.digest.equals(meta.digest)).orElse(meta);
+      }
     }
     Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new HubSnapshot.File(meta.file, Files.size(target), meta.digest, meta.checkedBy);
+  }
+
+  /** A refusal: retrying cannot help. */
+  static final class Refused extends IOException {
+    Refused(String message) {
+      super(message);
+    }
   }
 
   /** Appends the rest of the file to {@code part}: a range request when some of it is there. */
@@ -281,14 +336,21 @@ public final class HubClient {
       break;
     }
     int status = response.statusCode();
-    refuseAccess(status, model);
+    if (status == 416) {
+      response.body().close();
+      Files.deleteIfExists(part); // not a prefix of the file: from the start on the next attempt
+      throw new IOException("the range asked for " + meta.file + " of " + model + " was refused");
+    }
+    if (sameHost(uri, endpoint)) {
+      refuseAccess(status, model);
+    }
     if (status != 200 && status != 206) {
       response.body().close();
       throw new IOException("HTTP " + status + " downloading " + meta.file + " of " + model);
     }
     boolean append = status == 206;
     long done = append ? have : 0;
-    try (InputStream in = response.body();
+    try (InputStream in = IdleWatchdog.watch(response.body(), readTimeout);
         OutputStream out =
             Files.newOutputStream(
                 part,
@@ -338,7 +400,7 @@ public final class HubClient {
 
   private static void refuseAccess(int status, HubModel model) throws IOException {
     if (status == 401 || status == 403) {
-      throw new IOException(
+      throw new Refused(
           "the Hub refused "
               + model
               + " (HTTP "
@@ -347,8 +409,15 @@ public final class HubClient {
     }
   }
 
+  /** {@code <repo>/resolve/<revision>/<file>}, the revision one path segment (refs/pr/1 too). */
   private URI resolve(HubModel model, String file) {
-    return endpoint.resolve(model.repo() + "/resolve/" + model.revision() + "/" + file);
+    return endpoint.resolve(
+        model.repo() + "/resolve/" + segment(model.ref()) + "/" + segment(file));
+  }
+
+  private static String segment(String text) {
+    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   /** Fails with the reason when the repository is not a GPT-2-family model. */

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * org/name[@revision]}, as {@code CFT_TRAIN_BASE_MODEL=hf:org/name@rev} and {@code ./pipeline base
  * pull} name it.
  */
-public record HubModel(String repo, String revision) {
+public record HubModel(String repo, String revision, String commit) {
   public static final String PREFIX = "hf:";
   public static final String DEFAULT_REVISION = "main";
 
@@ -15,6 +15,15 @@ public record HubModel(String repo, String revision) {
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?");
   private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
 
+  /** A revision not resolved yet. */
+  public HubModel(String repo, String revision) {
+    this(repo, revision, null);
+  }
+
+  /**
+   * @param commit the commit {@code revision} resolved to, which every file is then asked by (so a
+   *     branch that moves during a download cannot mix two commits); null before it is known
+   */
   public HubModel {
     if (repo == null || !REPO.matcher(repo).matches() || repo.contains("..")) {
       throw new IllegalArgumentException(
@@ -23,6 +32,9 @@ public record HubModel(String repo, String revision) {
     if (revision == null || !REVISION.matcher(revision).matches() || revision.contains("..")) {
       throw new IllegalArgumentException(
           "'" + revision + "' is not a revision (a branch, a tag or a commit)");
+    }
+    if (commit != null && !commit.matches("[0-9a-f]{40}")) {
+      throw new IllegalArgumentException("'" + commit + "' is not a commit id");
     }
   }
 
@@ -33,6 +45,16 @@ public record HubModel(String repo, String revision) {
     return at < 0
         ? new HubModel(s, DEFAULT_REVISION)
         : new HubModel(s.substring(0, at), s.substring(at + 1));
+  }
+
+  /** This revision, its files asked for by {@code resolved}, the commit it resolved to. */
+  public HubModel pinnedTo(String resolved) {
+    return new HubModel(repo, revision, resolved);
+  }
+
+  /** What the Hub's URLs name: the commit once known, else the revision. */
+  public String ref() {
+    return commit != null ? commit : revision;
   }
 
   public static boolean isHubReference(String baseModel) {

@@ -172,7 +172,8 @@ public final class Checkpoint {
               new SafeTensors.Pending(
                   "F32",
                   array.getShape().getShape(),
-                  () -> array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN)));
+                  // A view of libtorch's own memory (no copy on the Java side), written as is.
+                  () -> array.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN)));
         });
     SafeTensors.writePending(file, tensors, Map.of("format", "pt"));
   }

@@ -19,26 +19,43 @@ final class EpochRows {
   private final Packing packing;
   private final long seed;
   private final List<Packer.Tokens> examples;
-  private final Packer.Packed first;
+  private final int size;
+  private final int truncated;
+  private final List<Packer.Sequence> blockDiagonal; // packed once; null when wrapped
   private int cachedEpoch = -1;
   private List<Packer.Sequence> cached;
 
-  EpochRows(Packer packer, Packing packing, List<Example> train, long seed) {
+  EpochRows(Packer packer, Packing packing, List<Example> train, long seed, int contextLength) {
     this.packer = packer;
     this.packing = packing;
     this.seed = seed;
     this.examples = train.stream().map(packer::tokenize).toList();
-    this.first = packer.packTokens(examples, packing);
+    if (packing == Packing.WRAPPED) {
+      long targets = 0; // the stream's tokens after its first EOS: one row position each
+      int longer = 0;
+      for (Packer.Tokens tokens : examples) {
+        targets += tokens.ids().length;
+        longer += tokens.ids().length > contextLength ? 1 : 0;
+      }
+      this.size = Math.toIntExact((targets + contextLength - 1) / contextLength);
+      this.truncated = longer;
+      this.blockDiagonal = null;
+    } else {
+      Packer.Packed packed = packer.packTokens(examples, packing);
+      this.size = packed.sequences().size();
+      this.truncated = packed.truncated();
+      this.blockDiagonal = packed.sequences();
+    }
   }
 
   /** Rows per epoch, the same for every epoch. */
   int size() {
-    return first.sequences().size();
+    return size;
   }
 
   /** Examples longer than a row. */
   int truncated() {
-    return first.truncated();
+    return truncated;
   }
 
   List<Packer.Sequence> of(int epoch) {
@@ -50,7 +67,7 @@ final class EpochRows {
         Collections.shuffle(order, random);
         rows = packer.packTokens(order, packing).sequences();
       } else {
-        rows = new ArrayList<>(first.sequences());
+        rows = new ArrayList<>(blockDiagonal);
         Collections.shuffle(rows, random);
       }
       cached = rows;

@@ -77,7 +77,11 @@ public final class FineTuner {
     int context = Math.min(request.contextLength(), model.config().nPositions());
     EpochRows train =
         new EpochRows(
-            new Packer(tokenizer, context), request.packing(), request.train(), request.seed());
+            new Packer(tokenizer, context),
+            request.packing(),
+            request.train(),
+            request.seed(),
+            context);
     List<Packer.Sequence> validation =
         request.validation().isEmpty()
             ? List.of()

@@ -102,6 +102,27 @@ class PackerTest {
     assertEquals(3 + 5, packed.trainedTokens());
   }
 
+  /** The row count a recipe plans with is the one the packer makes. */
+  @Test
+  void rowsCountsWhatPackMakes() {
+    java.util.Random random = new java.util.Random(3);
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      examples.add(
+          Example.completion(
+              "q".repeat(1 + random.nextInt(40)), "a".repeat(1 + random.nextInt(90))));
+    }
+    for (int context : List.of(8, 33, 128)) {
+      Packer packer = new Packer(TOKENIZER, context);
+      for (Packing packing : Packing.values()) {
+        assertEquals(
+            packer.pack(examples, packing).sequences().size(),
+            packer.rows(examples, packing),
+            packing + " at context " + context);
+      }
+    }
+  }
+
   @Test
   void aBatchRefusesToMixCausalAndBlockDiagonalRows() {
     Packer packer = new Packer(TOKENIZER, 8);

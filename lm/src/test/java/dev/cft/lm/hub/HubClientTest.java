@@ -82,7 +82,7 @@ class HubClientTest {
     Path dir = tmp.resolve("pulled");
     HubSnapshot snapshot = client(null).download(MODEL, dir, HubClient.Progress.NONE);
 
-    assertEquals(LocalHub.COMMIT, snapshot.commit());
+    assertEquals(LocalHub.commitOf(REPO, REV), snapshot.commit());
     assertEquals(
         List.of(
             "config.json",
@@ -144,6 +144,73 @@ class HubClientTest {
     assertArrayEquals(
         Files.readAllBytes(published.resolve("model.safetensors")),
         Files.readAllBytes(dir.resolve("model.safetensors")));
+  }
+
+  @Test
+  void everyFileComesFromTheCommitTheRevisionResolvedTo() throws IOException {
+    client(null).download(MODEL, tmp.resolve("pulled"), HubClient.Progress.NONE);
+    String commit = LocalHub.commitOf(REPO, REV);
+    List<String> hubPaths =
+        hub.requests().stream()
+            .map(LocalHub.Request::path)
+            .filter(p -> p.contains("/resolve/"))
+            .toList();
+    assertEquals("/" + REPO + "/resolve/main/config.json", hubPaths.get(0));
+    assertTrue(
+        hubPaths.stream()
+            .filter(p -> !p.endsWith("/config.json"))
+            .allMatch(p -> p.contains("/resolve/" + commit + "/")),
+        "the other files pinned to config.json's commit, even if the branch moves on: " + hubPaths);
+  }
+
+  @Test
+  void aRevisionWithSlashesIsOnePathSegment() throws IOException {
+    hub.putDirectory(REPO, "refs/pr/1", published);
+    client(null)
+        .download(new HubModel(REPO, "refs/pr/1"), tmp.resolve("pr"), HubClient.Progress.NONE);
+    assertTrue(
+        hub.requests().stream()
+            .anyMatch(r -> r.path().equals("/" + REPO + "/resolve/refs%2Fpr%2F1/config.json")),
+        hub.requests().toString());
+  }
+
+  @Test
+  void aStalledDownloadIsBrokenOffAndResumed() throws IOException {
+    hub.stallOnce(REPO, REV, "model.safetensors");
+    Path dir = tmp.resolve("pulled");
+    new HubClient(hub.endpoint(), null, java.time.Duration.ofSeconds(1))
+        .download(MODEL, dir, HubClient.Progress.NONE);
+    List<LocalHub.Request> blobGets = blobGets();
+    assertEquals(2, blobGets.size(), blobGets.toString());
+    assertTrue(blobGets.get(1).range() != null, "resumed: " + blobGets.get(1));
+    assertArrayEquals(
+        Files.readAllBytes(published.resolve("model.safetensors")),
+        Files.readAllBytes(dir.resolve("model.safetensors")));
+  }
+
+  @Test
+  void aPartThatIsNotAPrefixOfTheFileIsDroppedAndTheFileDownloadedWhole() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("pulled"));
+    byte[] weights = Files.readAllBytes(published.resolve("model.safetensors"));
+    Files.write(
+        dir.resolve("model.safetensors." + LocalHub.sha256(weights) + ".part"),
+        new byte[weights.length / 3]); // zeros: resumed after them, the digest cannot match
+    Files.write(dir.resolve("model.safetensors.0123.part"), new byte[10]); // an older version's
+    client(null).download(MODEL, dir, HubClient.Progress.NONE);
+    List<LocalHub.Request> blobGets = blobGets();
+    assertEquals(2, blobGets.size(), blobGets.toString());
+    assertTrue(blobGets.get(0).range() != null, "first resumed: " + blobGets.get(0));
+    assertNull(blobGets.get(1).range(), "then downloaded whole: " + blobGets.get(1));
+    assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
+    try (var left = Files.list(dir)) {
+      assertTrue(left.noneMatch(p -> p.toString().endsWith(".part")), "no part left");
+    }
+  }
+
+  List<LocalHub.Request> blobGets() {
+    return hub.requests().stream()
+        .filter(r -> r.method().equals("GET") && r.path().startsWith("/blobs/"))
+        .toList();
   }
 
   @Test

@@ -33,13 +33,12 @@ public final class LocalHub implements AutoCloseable {
   /** A file of a repository; an LFS one is served by the storage host as blob {@code blob}. */
   private record Stored(byte[] content, boolean lfs, String blob) {}
 
-  public static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
-
   private final HttpServer hub;
   private final HttpServer storage;
   private final Map<String, Stored> files = new ConcurrentHashMap<>(); // repo@rev/file
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>(); // blob id → served bytes
   private final Set<String> cutOnce = ConcurrentHashMap.newKeySet();
+  private final Set<String> stallOnce = ConcurrentHashMap.newKeySet();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile String requiredToken;
 
@@ -89,6 +88,16 @@ public final class LocalHub implements AutoCloseable {
     blobs.put(stored.blob(), bad);
   }
 
+  /** The commit a revision resolves to (a stand-in: git's sha1 of the two names). */
+  public static String commitOf(String repo, String revision) {
+    return gitBlobSha1((repo + "@" + revision).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The next download of this LFS file sends half, then nothing for a while. */
+  public void stallOnce(String repo, String revision, String file) {
+    stallOnce.add(files.get(repo + "@" + revision + "/" + file).blob());
+  }
+
   /** The next download of this LFS file stops half-way (the connection is closed). */
   public void cutOffOnce(String repo, String revision, String file) {
     cutOnce.add(files.get(repo + "@" + revision + "/" + file).blob());
@@ -111,7 +120,7 @@ public final class LocalHub implements AutoCloseable {
         new Request(
             exchange.getRequestMethod(),
             exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort(),
-            exchange.getRequestURI().getPath(),
+            exchange.getRequestURI().getRawPath(),
             exchange.getRequestHeaders().getFirst("Range"),
             exchange.getRequestHeaders().getFirst("Authorization")));
   }
@@ -133,14 +142,28 @@ public final class LocalHub implements AutoCloseable {
       }
       String repo = path.substring(1, at);
       String rest = path.substring(at + "/resolve/".length());
-      Stored found = files.get(repo + "@" + rest); // rest is <revision>/<file>
+      // rest is <revision>/<file>: a revision (refs/pr/1 holds slashes) or the commit it resolves
+      // to
+      String file = rest.substring(rest.lastIndexOf('/') + 1);
+      String asked = rest.substring(0, Math.max(0, rest.length() - file.length() - 1));
+      String revision = asked;
+      for (String key : files.keySet()) {
+        String prefix = repo + "@";
+        if (key.startsWith(prefix) && key.endsWith("/" + file)) {
+          String rev = key.substring(prefix.length(), key.length() - file.length() - 1);
+          if (commitOf(repo, rev).equals(asked)) {
+            revision = rev;
+          }
+        }
+      }
+      Stored found = files.get(repo + "@" + revision + "/" + file);
       if (found == null) {
         exchange.getResponseHeaders().add("X-Error-Code", "EntryNotFound");
         exchange.sendResponseHeaders(404, -1);
         return;
       }
       var headers = exchange.getResponseHeaders();
-      headers.add("X-Repo-Commit", COMMIT);
+      headers.add("X-Repo-Commit", commitOf(repo, revision));
       if (found.lfs()) {
         String sha = sha256(found.content());
         headers.add("X-Linked-Etag", "\"" + sha + "\"");
@@ -184,6 +207,16 @@ public final class LocalHub implements AutoCloseable {
       }
       exchange.sendResponseHeaders(from > 0 ? 206 : 200, length);
       OutputStream out = exchange.getResponseBody();
+      if (stallOnce.remove(blob)) {
+        out.write(content, from, length / 2);
+        out.flush();
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException("stalled on purpose");
+      }
       if (cutOnce.remove(blob)) {
         out.write(content, from, length / 2);
         out.flush();

@@ -122,7 +122,16 @@ public class JobRunner {
     Start start = null;
     try {
       work = WorkDirs.create("cft-job-");
-      start = start(domain, settings.baseModel(), work.resolve("parent"));
+      if (record.start() == null) {
+        start = start(domain, settings.baseModel(), work.resolve("parent"));
+        JobRecord.Start pinned = new JobRecord.Start(start.name(), start.parentVersion());
+        record = owned.update(jobId, r -> r.startedFrom(pinned));
+        if (record == null) {
+          return; // no longer ours
+        }
+      } else {
+        start = pinned(record.start(), work.resolve("parent"));
+      }
       if (record.state() != State.RESUMED) {
         announce(
             owned.update(jobId, r -> r.owned(workerId, State.RUNNING, Instant.now())),
@@ -235,6 +244,15 @@ public class JobRunner {
         record.step(),
         record.checkpointKey(),
         message);
+  }
+
+  /** What a resumed job started from: the same model, whatever production is now. */
+  private Start pinned(JobRecord.Start from, Path dir) {
+    if (from.from().equals(BYTE_TOKENIZER_BASE)) {
+      return new Start(BYTE_TOKENIZER_BASE, null, null);
+    }
+    store.downloadModel(Buckets.MODELS, from.from(), dir);
+    return new Start(from.from(), dir, from.parentVersion());
   }
 
   /** The production model of the domain if it has one, else the configured base. */

@@ -180,7 +180,8 @@ public class TrainingJobs {
               Instant.now(),
               null,
               null,
-              0);
+              0,
+              null);
       store.write(refused);
       runner.announce(
           refused, State.FAILED, ModelKeys.training(ready.domain()) + ": " + e.getMessage());
@@ -188,7 +189,16 @@ public class TrainingJobs {
     }
     JobRecord record =
         new JobRecord(
-            jobId, ready, settings, State.QUEUED, runner.workerId(), Instant.now(), null, null, 0);
+            jobId,
+            ready,
+            settings,
+            State.QUEUED,
+            runner.workerId(),
+            Instant.now(),
+            null,
+            null,
+            0,
+            null);
     owned.own(record);
     runner.announce(record, State.QUEUED, null);
     return enqueue(record);

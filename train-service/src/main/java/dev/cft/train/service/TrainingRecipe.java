@@ -43,6 +43,9 @@ public final class TrainingRecipe {
       boolean fromScratch,
       TextTokenizer tokenizer,
       List<Example> train) {
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("the dataset version has no training examples");
+    }
     Recipe recipe = requested.recipe();
     if (recipe == Recipe.AUTO) {
       recipe =

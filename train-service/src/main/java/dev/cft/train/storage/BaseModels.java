@@ -49,6 +49,14 @@ public class BaseModels {
     if (store.exists(Buckets.MODELS, prefix + HubSnapshot.FILE)) {
       return prefix;
     }
+    if (!store.list(Buckets.MODELS, prefix).isEmpty()) {
+      throw new IllegalStateException(
+          "models/"
+              + prefix
+              + " holds a base that was not pulled from the Hub (no "
+              + HubSnapshot.FILE
+              + "): not overwritten; name that base otherwise, or remove it");
+    }
     try {
       LOG.infof("pulling %s from %s into models/%s", model, hub.endpoint(), prefix);
       HubSnapshot snapshot = hub.download(model, work, logged());

@@ -11,6 +11,8 @@ import java.time.Instant;
  *
  * @param checkpointKey prefix in the checkpoints bucket, {@code <jobId>/step-<k>/}; null before the
  *     first
+ * @param start what the run started from, fixed by its first worker (null before): a resumed run
+ *     continues from the same model even if production has moved meanwhile
  */
 public record JobRecord(
     String jobId,
@@ -21,29 +23,37 @@ public record JobRecord(
     Instant heartbeatAt,
     Long step,
     String checkpointKey,
-    int attempts) {
+    int attempts,
+    Start start) {
+
+  /**
+   * @param from {@code tiny} (from scratch) or the store prefix of the model in the models bucket
+   * @param parentVersion the domain's version it is, when it is one
+   */
+  public record Start(String from, String parentVersion) {}
 
   public boolean isTerminal() {
     return state.isTerminal();
   }
 
   public JobRecord owned(String worker, State newState, Instant now) {
-    return new JobRecord(
-        jobId, dataset, settings, newState, worker, now, step, checkpointKey, attempts);
+    return with(newState, worker, now, step, checkpointKey, attempts, start);
   }
 
   public JobRecord heartbeat(Instant now) {
-    return new JobRecord(
-        jobId, dataset, settings, state, workerId, now, step, checkpointKey, attempts);
+    return with(state, workerId, now, step, checkpointKey, attempts, start);
   }
 
   public JobRecord checkpoint(long atStep, String key, Instant now) {
-    return new JobRecord(jobId, dataset, settings, state, workerId, now, atStep, key, attempts);
+    return with(state, workerId, now, atStep, key, attempts, start);
   }
 
   public JobRecord resumedBy(String worker, Instant now) {
-    return new JobRecord(
-        jobId, dataset, settings, State.RESUMED, worker, now, step, checkpointKey, attempts + 1);
+    return with(State.RESUMED, worker, now, step, checkpointKey, attempts + 1, start);
+  }
+
+  public JobRecord startedFrom(Start from) {
+    return with(state, workerId, heartbeatAt, step, checkpointKey, attempts, from);
   }
 
   /**
@@ -51,12 +61,16 @@ public record JobRecord(
    * once, so the next recovery scan of any worker resumes it.
    */
   public JobRecord handedOver() {
-    return new JobRecord(
-        jobId, dataset, settings, state, workerId, Instant.EPOCH, step, checkpointKey, attempts);
+    return with(state, workerId, Instant.EPOCH, step, checkpointKey, attempts, start);
   }
 
   public JobRecord ended(State end, Instant now) {
+    return with(end, workerId, now, step, checkpointKey, attempts, start);
+  }
+
+  private JobRecord with(
+      State newState, String worker, Instant beat, Long atStep, String key, int tries, Start from) {
     return new JobRecord(
-        jobId, dataset, settings, end, workerId, now, step, checkpointKey, attempts);
+        jobId, dataset, settings, newState, worker, beat, atStep, key, tries, from);
   }
 }

@@ -126,12 +126,16 @@ public record JobSettings(
     try {
       return JSON.treeToValue(merged, JobSettings.class);
     } catch (JsonProcessingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
+      if (e.getCause() instanceof IllegalArgumentException invalid) {
+        throw new IllegalArgumentException(invalid.getMessage(), e);
+      }
+      String setting =
+          e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
+                  && !mapping.getPath().isEmpty()
+              ? "'" + mapping.getPath().get(0).getFieldName() + "' "
+              : "";
       throw new IllegalArgumentException(
-          cause != null
-              ? cause.getMessage()
-              : "a setting has a value of the wrong type: " + e.getOriginalMessage(),
-          e);
+          "setting " + setting + "has a value of the wrong type: " + e.getOriginalMessage(), e);
     }
   }
 

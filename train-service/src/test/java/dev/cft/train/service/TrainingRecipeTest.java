@@ -10,14 +10,10 @@ import dev.cft.lm.GptConfig;
 import dev.cft.lm.Lora;
 import dev.cft.lm.data.Example;
 import dev.cft.lm.tokenizer.ByteTokenizer;
-import dev.cft.train.config.TrainConfig;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.Recipe;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.cft.train.storage.TrainConfigs;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -30,13 +26,7 @@ class TrainingRecipeTest {
 
   /** The service's defaults, as its configuration gives them. */
   static JobSettings defaults() {
-    SmallRyeConfig config =
-        new SmallRyeConfigBuilder()
-            .withMapping(TrainConfig.class)
-            // "10s", as Quarkus reads durations
-            .withConverter(Duration.class, 200, new DurationConverter())
-            .build();
-    return JobSettings.of(config.getConfigMapping(TrainConfig.class));
+    return JobSettings.of(TrainConfigs.defaults());
   }
 
   static JobSettings settings(String json) throws Exception {
@@ -44,7 +34,7 @@ class TrainingRecipeTest {
   }
 
   static List<Example> examples(int n) {
-    // 63 bytes of text + 1 end-of-text each: two examples fill one 128-token row.
+    // 62 bytes of text + 1 end-of-text each: 320 examples fill 158 rows of 128 tokens.
     return IntStream.range(0, n)
         .mapToObj(i -> Example.completion("q".repeat(31), "a".repeat(31)))
         .toList();
@@ -65,7 +55,7 @@ class TrainingRecipeTest {
   @Test
   void fromScratchTrainsAtLeastTheMinimumStepsAndFromACheckpointByTheRule() throws Exception {
     JobSettings auto = settings("{\"batchSize\": 16, \"minStepsFromScratch\": 300}");
-    // 320 examples → 160 rows → 10 steps an epoch: 300 steps need 30 epochs.
+    // 320 examples → 158 rows → 10 steps an epoch: 300 steps need 30 epochs.
     assertEquals(30, settle(auto, TINY, true, 320).epochs());
     assertEquals(3, settle(auto, TINY, false, 320).epochs());
     assertEquals(3, settle(settings("{\"minStepsFromScratch\": 0}"), TINY, true, 320).epochs());
@@ -177,7 +167,10 @@ class TrainingRecipeTest {
           {"{\"recipe\": \"qlora\"}", "recipe 'qlora' is not known"},
           {"{\"batchSize\": 0}", "batchSize must be ≥ 1"},
           {"{\"loraTargets\": [\"attn.q\"]}", "LoRA target 'attn.q' is not known"},
-          {"{\"gradientAccumulation\": \"two\"}", "wrong type"},
+          {
+            "{\"gradientAccumulation\": \"two\"}",
+            "setting 'gradientAccumulation' has a value of the wrong type"
+          },
         }) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> settings(bad[0]), bad[0]);

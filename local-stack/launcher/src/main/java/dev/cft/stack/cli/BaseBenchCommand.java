@@ -201,7 +201,7 @@ final class BaseBenchCommand implements Callable<Integer> {
       }
     }
     out.println();
-    if (!at.containsKey("promoted")) {
+    if (!at.containsKey("promoted") || lastProgress == null || !at.containsKey("running")) {
       say("no promotion within 60 minutes: see the logs under " + stack.state.resolve("logs"));
       return 1;
     }

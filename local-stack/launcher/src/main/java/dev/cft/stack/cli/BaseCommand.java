@@ -4,6 +4,7 @@ import dev.cft.lm.hub.HubClient;
 import dev.cft.lm.hub.HubModel;
 import dev.cft.lm.hub.HubSnapshot;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
 import java.io.InputStream;
@@ -81,6 +82,16 @@ final class BaseCommand {
               model, prefix, stored.commit());
           usage(out, model);
           return 0;
+        }
+        if (s3.listObjects(
+                ListObjectsArgs.builder().bucket("models").prefix(prefix).maxKeys(1).build())
+            .iterator()
+            .hasNext()) {
+          throw new IllegalStateException(
+              "models/"
+                  + prefix
+                  + " holds a base that was not pulled from the Hub (no hub.json): not"
+                  + " overwritten; name that base otherwise, or remove it");
         }
         HubClient hub = new HubClient(endpoint, System.getenv("HF_TOKEN"));
         Path cache = options.stateDir.resolve("hub").resolve(model.baseName());

@@ -45,7 +45,13 @@ final class PrivateStack implements AutoCloseable {
       deleteTree(state);
       throw new IllegalStateException("the bench's stack did not start (see above)");
     }
-    return new PrivateStack(state, StackSettings.load(state), out, err);
+    try {
+      return new PrivateStack(state, StackSettings.load(state), out, err);
+    } catch (RuntimeException e) {
+      Pipeline.execute(out, err, "down", "--state-dir=" + state);
+      deleteTree(state);
+      throw e;
+    }
   }
 
   StackHome home(Path projectDir) {
