@@ -69,14 +69,24 @@ public final class Packer {
 
   /** How many rows {@link #pack} makes of {@code examples}, without making them. */
   public int rows(List<Example> examples, Packing packing) {
-    if (packing == Packing.BLOCK_DIAGONAL) {
-      return pack(examples, packing).sequences().size();
-    }
+    List<Tokens> tokens = examples.stream().map(this::tokenize).toList();
+    return packing == Packing.WRAPPED
+        ? wrappedCounts(tokens).rows()
+        : blockDiagonal(tokens).sequences().size();
+  }
+
+  /** Rows of a wrapped packing, and examples longer than a row. */
+  public record Counts(int rows, int truncated) {}
+
+  /** What a wrapped packing of {@code examples} makes, in any order, without making it. */
+  public Counts wrappedCounts(List<Tokens> examples) {
     long targets = 0; // the stream's tokens after its first EOS: each is one row position
-    for (Example example : examples) {
-      targets += tokenize(example).ids.length;
+    int truncated = 0;
+    for (Tokens tokens : examples) {
+      targets += tokens.ids.length;
+      truncated += tokens.ids.length > contextLength ? 1 : 0;
     }
-    return Math.toIntExact((targets + contextLength - 1) / contextLength);
+    return new Counts(Math.toIntExact((targets + contextLength - 1) / contextLength), truncated);
   }
 
   /**
@@ -124,10 +134,8 @@ public final class Packer {
   /** EOS, example, EOS, example, ... cut into rows of {@code contextLength} inputs. */
   private Packed wrap(List<Tokens> examples) {
     int total = 1;
-    int truncated = 0;
     for (Tokens tokens : examples) {
       total += tokens.ids.length;
-      truncated += tokens.ids.length > contextLength ? 1 : 0;
     }
     Stream stream = new Stream(total, tokenizer.eosId());
     examples.forEach(stream::append);
@@ -139,7 +147,8 @@ public final class Packer {
       trained += (long) row.trainedTokens();
       rows.add(row);
     }
-    return new Packed(List.copyOf(rows), examples.size(), truncated, trained);
+    return new Packed(
+        List.copyOf(rows), examples.size(), wrappedCounts(examples).truncated(), trained);
   }
 
   /** Whole examples side by side, each after its own EOS, positions and attention per example. */

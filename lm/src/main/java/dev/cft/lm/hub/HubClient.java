@@ -36,7 +36,6 @@ import java.util.Optional;
  * never to the storage host a download is redirected to.
  */
 public final class HubClient {
-  public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
   static final String WEIGHTS = "model.safetensors";
   static final String TOKENIZER = "tokenizer.json";
   static final int ATTEMPTS = 4;
@@ -79,14 +78,6 @@ public final class HubClient {
             .build();
   }
 
-  /** The Hub of {@code HF_ENDPOINT} (default huggingface.co) with {@code HF_TOKEN}, if set. */
-  public static HubClient fromEnvironment() {
-    String endpoint = System.getenv("HF_ENDPOINT");
-    return new HubClient(
-        endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : URI.create(endpoint),
-        System.getenv("HF_TOKEN"));
-  }
-
   public URI endpoint() {
     return endpoint;
   }
@@ -103,7 +94,7 @@ public final class HubClient {
     List<HubSnapshot.File> files = new ArrayList<>();
     List<String> converted = new ArrayList<>();
     Meta config = require(model, "config.json");
-    if (config.commit != null && config.commit.matches("[0-9a-f]{40}")) {
+    if (HubModel.isCommit(config.commit)) {
       // Every other file from the commit config.json came from, even if the branch moves on.
       model = model.pinnedTo(config.commit);
     }

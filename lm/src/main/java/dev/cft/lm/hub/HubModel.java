@@ -14,6 +14,7 @@ public record HubModel(String repo, String revision, String commit) {
   private static final Pattern REPO =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?");
   private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   /** A revision not resolved yet. */
   public HubModel(String repo, String revision) {
@@ -33,7 +34,7 @@ public record HubModel(String repo, String revision, String commit) {
       throw new IllegalArgumentException(
           "'" + revision + "' is not a revision (a branch, a tag or a commit)");
     }
-    if (commit != null && !commit.matches("[0-9a-f]{40}")) {
+    if (commit != null && !isCommit(commit)) {
       throw new IllegalArgumentException("'" + commit + "' is not a commit id");
     }
   }
@@ -55,6 +56,11 @@ public record HubModel(String repo, String revision, String commit) {
   /** What the Hub's URLs name: the commit once known, else the revision. */
   public String ref() {
     return commit != null ? commit : revision;
+  }
+
+  /** Whether {@code text} is a full commit id (40 lower-case hex digits). */
+  public static boolean isCommit(String text) {
+    return text != null && COMMIT.matcher(text).matches();
   }
 
   public static boolean isHubReference(String baseModel) {

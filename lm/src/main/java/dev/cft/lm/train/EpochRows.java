@@ -25,20 +25,15 @@ final class EpochRows {
   private int cachedEpoch = -1;
   private List<Packer.Sequence> cached;
 
-  EpochRows(Packer packer, Packing packing, List<Example> train, long seed, int contextLength) {
+  EpochRows(Packer packer, Packing packing, List<Example> train, long seed) {
     this.packer = packer;
     this.packing = packing;
     this.seed = seed;
     this.examples = train.stream().map(packer::tokenize).toList();
     if (packing == Packing.WRAPPED) {
-      long targets = 0; // the stream's tokens after its first EOS: one row position each
-      int longer = 0;
-      for (Packer.Tokens tokens : examples) {
-        targets += tokens.ids().length;
-        longer += tokens.ids().length > contextLength ? 1 : 0;
-      }
-      this.size = Math.toIntExact((targets + contextLength - 1) / contextLength);
-      this.truncated = longer;
+      Packer.Counts counts = packer.wrappedCounts(examples);
+      this.size = counts.rows();
+      this.truncated = counts.truncated();
       this.blockDiagonal = null;
     } else {
       Packer.Packed packed = packer.packTokens(examples, packing);

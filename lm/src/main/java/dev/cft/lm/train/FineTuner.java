@@ -77,11 +77,7 @@ public final class FineTuner {
     int context = Math.min(request.contextLength(), model.config().nPositions());
     EpochRows train =
         new EpochRows(
-            new Packer(tokenizer, context),
-            request.packing(),
-            request.train(),
-            request.seed(),
-            context);
+            new Packer(tokenizer, context), request.packing(), request.train(), request.seed());
     List<Packer.Sequence> validation =
         request.validation().isEmpty()
             ? List.of()
@@ -291,6 +287,12 @@ public final class FineTuner {
     }
   }
 
+  /** The optimizer steps of one pass over {@code rows} rows. */
+  public static long stepsPerEpoch(int rows, int batchSize, int accumulation) {
+    long microBatches = Math.max(1, (rows + batchSize - 1) / batchSize);
+    return (microBatches + accumulation - 1) / accumulation;
+  }
+
   /** Which rows each step sees: the epoch's rows in order, cut into (micro-)batches. */
   private static final class Plan {
     final int sequences;
@@ -305,7 +307,7 @@ public final class FineTuner {
       this.batchSize = request.batchSize();
       this.accumulation = request.gradientAccumulation();
       this.microPerEpoch = (sequences + batchSize - 1) / batchSize;
-      this.stepsPerEpoch = (microPerEpoch + accumulation - 1) / accumulation;
+      this.stepsPerEpoch = stepsPerEpoch(sequences, batchSize, accumulation);
       long all = stepsPerEpoch * request.epochs();
       this.totalSteps = request.maxSteps() > 0 ? Math.min(all, request.maxSteps()) : all;
     }

@@ -12,7 +12,7 @@ import java.util.Random;
  *
  * @param replayed how many of {@code examples} came from earlier versions
  */
-public record TrainingData(List<Example> examples, int fresh, int replayed) {
+public record TrainingData(List<Example> examples, int replayed) {
   public TrainingData {
     examples = List.copyOf(examples);
   }
@@ -28,6 +28,6 @@ public record TrainingData(List<Example> examples, int fresh, int replayed) {
     int replay = (int) Math.min(pool.size(), Math.round(fresh.size() * ratio));
     List<Example> all = new ArrayList<>(fresh);
     all.addAll(pool.subList(0, replay));
-    return new TrainingData(all, fresh.size(), replay);
+    return new TrainingData(all, replay);
   }
 }

@@ -5,6 +5,7 @@ import dev.cft.lm.Lora;
 import dev.cft.lm.data.Example;
 import dev.cft.lm.data.Packer;
 import dev.cft.lm.tokenizer.TextTokenizer;
+import dev.cft.lm.train.FineTuner;
 import dev.cft.lm.train.TrainingRequest;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.Recipe;
@@ -66,7 +67,10 @@ public final class TrainingRecipe {
     }
     int context = Math.min(requested.contextLength(), base.nPositions());
     long stepsPerEpoch =
-        stepsPerEpoch(new Packer(tokenizer, context).rows(train, requested.packing()), requested);
+        FineTuner.stepsPerEpoch(
+            new Packer(tokenizer, context).rows(train, requested.packing()),
+            requested.batchSize(),
+            requested.gradientAccumulation());
     int epochs = requested.epochs() > 0 ? requested.epochs() : autoEpochs(train.size());
     if (requested.epochs() == 0 && fromScratch && requested.minStepsFromScratch() > 0) {
       epochs =
@@ -83,12 +87,6 @@ public final class TrainingRecipe {
             ? requested.evalEvery()
             : (int) Math.max(1, (steps + VALIDATIONS_PER_RUN - 1) / VALIDATIONS_PER_RUN);
     return requested.settled(recipe, epochs, learningRate, evalEvery);
-  }
-
-  /** The optimizer steps of one pass over {@code rows} rows. */
-  static long stepsPerEpoch(int rows, JobSettings settings) {
-    long microBatches = Math.max(1, (rows + settings.batchSize() - 1) / settings.batchSize());
-    return (microBatches + settings.gradientAccumulation() - 1) / settings.gradientAccumulation();
   }
 
   /**

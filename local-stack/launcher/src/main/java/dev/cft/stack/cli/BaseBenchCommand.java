@@ -11,7 +11,6 @@ import dev.cft.lm.io.Checkpoint;
 import dev.cft.lm.tokenizer.ByteLevelBpe;
 import dev.cft.lm.tokenizer.TextTokenizer;
 import io.minio.MinioClient;
-import io.minio.UploadObjectArgs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,16 +122,7 @@ final class BaseBenchCommand implements Callable<Integer> {
       PrivateStack stack, MinioClient s3, KafkaConsumer<String, String> events, Path model)
       throws Exception {
     long started = System.nanoTime();
-    try (var files = Files.list(model)) {
-      for (Path file : files.toList()) {
-        s3.uploadObject(
-            UploadObjectArgs.builder()
-                .bucket("models")
-                .object("base/" + BASE + "/" + file.getFileName())
-                .filename(file.toString())
-                .build());
-      }
-    }
+    BaseCommand.Pull.upload(s3, model, "base/" + BASE + "/");
     say(
         String.format(
             Locale.ROOT, "base uploaded to models/base/%s/ in %.1f s", BASE, secs(started)));

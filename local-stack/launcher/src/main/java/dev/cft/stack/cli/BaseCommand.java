@@ -135,7 +135,8 @@ final class BaseCommand {
       }
     }
 
-    private static void upload(MinioClient s3, Path dir, String prefix) throws Exception {
+    /** Every file of {@code dir} into {@code models/<prefix>}, {@value HubSnapshot#FILE} last. */
+    static void upload(MinioClient s3, Path dir, String prefix) throws Exception {
       for (Path file : HubSnapshot.copyOrder(dir)) {
         s3.uploadObject(
             UploadObjectArgs.builder()
