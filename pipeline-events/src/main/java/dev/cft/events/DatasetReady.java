@@ -11,6 +11,8 @@ import java.util.List;
  * @param contentSha256 hash of the normalized examples: equal content means equal dataset
  * @param sourceKeys ingest keys whose examples went into this version
  * @param parentVersion the version this one extends; null for a domain's first
+ * @param fineTuning what the API job that made this version asks of its training; null for a
+ *     version made from dropped files
  */
 public record DatasetReady(
     String eventId,
@@ -26,7 +28,8 @@ public record DatasetReady(
     long tokenCount,
     String contentSha256,
     List<String> sourceKeys,
-    Integer parentVersion)
+    Integer parentVersion,
+    FineTuning fineTuning)
     implements PipelineEvent {
 
   public static final String TRAIN_FILE = "train.jsonl";

@@ -15,12 +15,16 @@ public interface PipelineEvent {
   String eventId();
 
   /**
-   * The {@link ObjectLanded#eventId()} that started the chain, copied unchanged into every event
-   * that follows, so one upload can be traced to the alias move it caused.
+   * What started the chain, copied unchanged into every event that follows, so one upload can be
+   * traced to the alias move it caused: the {@link ObjectLanded#eventId()} of a dropped file, or
+   * the API job's id ({@link FineTuningRequested}).
    */
   String correlationId();
 
-  /** The model line: first path segment of the ingest key. Also the Kafka record key. */
+  /**
+   * The model line: first path segment of the ingest key, or an API job's suffix. Also the Kafka
+   * record key.
+   */
   String domain();
 
   Instant occurredAt();

@@ -19,6 +19,12 @@ public final class Topics {
   public static final String EVALUATIONS_COMPLETED = "evaluations.completed";
   public static final String MODELS_PROMOTED = "models.promoted";
 
+  /** Fine-tuning jobs created through the API, for ingest to validate and version their files. */
+  public static final String FINE_TUNING_REQUESTS = "fine_tuning.requests";
+
+  /** Requests to stop a training job; every train worker listens. */
+  public static final String TRAINING_CANCELLATIONS = "training.cancellations";
+
   /** The main topics, without DLQs; the local stack creates them up front. */
   public static final List<String> ALL =
       List.of(
@@ -29,7 +35,9 @@ public final class Topics {
           TRAINING_PROGRESS,
           CANDIDATES_READY,
           EVALUATIONS_COMPLETED,
-          MODELS_PROMOTED);
+          MODELS_PROMOTED,
+          FINE_TUNING_REQUESTS,
+          TRAINING_CANCELLATIONS);
 
   private static final String DLQ_SUFFIX = ".dlq";
 

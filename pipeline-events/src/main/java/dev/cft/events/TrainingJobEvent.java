@@ -35,10 +35,12 @@ public record TrainingJobEvent(
     HEARTBEAT,
     RESUMED,
     SUCCEEDED,
-    FAILED;
+    FAILED,
+    /** Stopped on request ({@link TrainingCancelRequested}); no candidate is made. */
+    CANCELLED;
 
     public boolean isTerminal() {
-      return this == SUCCEEDED || this == FAILED;
+      return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
   }
 

@@ -37,6 +37,7 @@ class EventValidationTest {
         5000,
         "abc123",
         sources,
+        null,
         null);
   }
 
@@ -195,9 +196,12 @@ class EventValidationTest {
   }
 
   @Test
-  void onlySucceededAndFailedEndAJob() {
+  void onlySucceededFailedAndCancelledEndAJob() {
     assertEquals(
-        EnumSet.of(TrainingJobEvent.State.SUCCEEDED, TrainingJobEvent.State.FAILED),
+        EnumSet.of(
+            TrainingJobEvent.State.SUCCEEDED,
+            TrainingJobEvent.State.FAILED,
+            TrainingJobEvent.State.CANCELLED),
         EnumSet.copyOf(
             Arrays.stream(TrainingJobEvent.State.values())
                 .filter(TrainingJobEvent.State::isTerminal)

@@ -21,19 +21,23 @@ public final class Golden {
           TrainingProgress.class,
           CandidateReady.class,
           EvaluationCompleted.class,
-          ModelPromoted.class);
+          ModelPromoted.class,
+          FineTuningRequested.class,
+          TrainingCancelRequested.class);
 
   /** Fields that may be absent; every other field of a golden is required. */
   public static final Map<Class<? extends PipelineEvent>, Set<String>> OPTIONAL_FIELDS =
       Map.of(
           ObjectLanded.class, Set.of("eTag", "sequencer"),
-          DatasetReady.class, Set.of("parentVersion"),
+          DatasetReady.class, Set.of("parentVersion", "fineTuning"),
           IngestRejected.class, Set.of(),
           TrainingJobEvent.class, Set.of("workerId", "step", "checkpointKey", "message"),
           TrainingProgress.class, Set.of("valLoss"),
           CandidateReady.class, Set.of("parentModelVersion"),
           EvaluationCompleted.class, Set.of("productionVersion", "productionMetrics"),
-          ModelPromoted.class, Set.of("previousVersion", "reason"));
+          ModelPromoted.class, Set.of("previousVersion", "reason"),
+          FineTuningRequested.class, Set.of("validation"),
+          TrainingCancelRequested.class, Set.of());
 
   private static final ObjectMapper JSON = EventJson.mapper();
 

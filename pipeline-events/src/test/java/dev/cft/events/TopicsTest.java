@@ -23,7 +23,9 @@ class TopicsTest {
             "training.progress",
             "candidates.ready",
             "evaluations.completed",
-            "models.promoted"),
+            "models.promoted",
+            "fine_tuning.requests",
+            "training.cancellations"),
         Topics.ALL);
   }
 

@@ -79,7 +79,8 @@ class TrainingJobIT {
           1000,
           "0".repeat(64),
           List.of("ingest/" + domain + "/file.jsonl"),
-          version > 1 ? version - 1 : null);
+          version > 1 ? version - 1 : null,
+          null);
     }
   }
 

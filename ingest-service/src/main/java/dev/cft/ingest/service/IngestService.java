@@ -266,7 +266,8 @@ public class IngestService {
         tokens.path("train").asLong() + tokens.path("val").asLong(),
         manifest.path("contentSha256").asText(),
         List.of(landed.bucket() + "/" + landed.key()),
-        parent.isNumber() ? parent.intValue() : null);
+        parent.isNumber() ? parent.intValue() : null,
+        null);
   }
 
   /** The original, copied unchanged, and {@code <name>.errors.json} beside it. */
