@@ -12,8 +12,11 @@ public final class Buckets {
   public static final String MODELS = "models";
   public static final String EVALS = "evals";
 
+  /** Files uploaded through the API and the API's fine-tuning jobs (deploy-service's). */
+  public static final String FINE_TUNING = "fine-tuning";
+
   public static final List<String> ALL =
-      List.of(INGEST, QUARANTINE, DATASETS, CHECKPOINTS, MODELS, EVALS);
+      List.of(INGEST, QUARANTINE, DATASETS, CHECKPOINTS, MODELS, EVALS, FINE_TUNING);
 
   private Buckets() {}
 }

@@ -44,6 +44,8 @@ class TopicsTest {
   @Test
   void defaultBucketsAreThoseOfTheArchitecture() {
     assertEquals(
-        List.of("ingest", "quarantine", "datasets", "checkpoints", "models", "evals"), Buckets.ALL);
+        List.of(
+            "ingest", "quarantine", "datasets", "checkpoints", "models", "evals", "fine-tuning"),
+        Buckets.ALL);
   }
 }

@@ -138,6 +138,19 @@ public class ObjectStore {
             .build());
   }
 
+  /** Removes an object; removing one that is not there is no error (S3's own rule). */
+  public void delete(String bucket, String key) {
+    call(
+        bucket,
+        key,
+        "delete",
+        () -> {
+          client.removeObject(
+              io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+          return null;
+        });
+  }
+
   /** A server-side copy: the bytes do not pass through this process. */
   public void copy(String fromBucket, String fromKey, String toBucket, String toKey) {
     call(
