@@ -45,6 +45,13 @@ public interface TrainConfig {
   @WithDefault("0")
   double learningRate();
 
+  /**
+   * Scales the learning rate a job would use (set or auto), as OpenAI's {@code
+   * learning_rate_multiplier}; an API job's own multiplier replaces it.
+   */
+  @WithDefault("1")
+  double learningRateMultiplier();
+
   /** Rows per micro-batch. */
   @WithDefault("16")
   int batchSize();

@@ -6,6 +6,7 @@ public final class Channels {
   public static final String TRAINING_JOBS = "training-jobs";
   public static final String TRAINING_PROGRESS = "training-progress";
   public static final String CANDIDATES_READY = "candidates-ready";
+  public static final String TRAINING_CANCELLATIONS = "training-cancellations";
 
   private Channels() {}
 }

@@ -53,7 +53,7 @@ public class TrainMetrics {
         .register(registry);
   }
 
-  /** A job entered a state (queued, running, resumed, succeeded, failed). */
+  /** A job entered a state (queued, running, resumed, succeeded, failed, cancelled). */
   public void state(String domain, State state) {
     if (state == State.HEARTBEAT) {
       return;

@@ -1,13 +1,12 @@
 package dev.cft.train.service;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.events.Buckets;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
+import dev.cft.events.FineTuning;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.TrainingProgress;
@@ -29,13 +28,11 @@ import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
 import dev.cft.train.metrics.TrainMetrics;
-import dev.cft.train.storage.BaseModels;
 import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.OwnedJobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,13 +41,14 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one training job: the domain's production model (else the configured base) fine-tuned on the
- * new dataset version plus a replay sample of earlier ones, checkpoints uploaded as it goes, the
- * result registered as a candidate version with a card that records its lineage.
+ * Runs one training job: what it starts from ({@link StartModels}: the model its API job names,
+ * else the domain's production model, else the configured base) fine-tuned on the new dataset
+ * version plus a replay sample of earlier ones, checkpoints uploaded as it goes, the result
+ * registered as a candidate version with a card that records its lineage. A job asked to stop
+ * ({@link Cancellations}) ends CANCELLED after its current step, or before it starts.
  */
 @ApplicationScoped
 public class JobRunner {
-  static final String BYTE_TOKENIZER_BASE = "tiny";
   private static final Logger LOG = Logger.getLogger(JobRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,7 +57,8 @@ public class JobRunner {
   private final JobEvents events;
   private final OwnedJobs owned;
   private final TrainMetrics metrics;
-  private final BaseModels bases;
+  private final StartModels starts;
+  private final Cancellations cancellations;
   private final String workerId;
   private volatile boolean stopRequested;
 
@@ -69,9 +68,11 @@ public class JobRunner {
       JobEvents events,
       OwnedJobs owned,
       TrainMetrics metrics,
-      BaseModels bases) {
+      StartModels starts,
+      Cancellations cancellations) {
     this.store = store;
-    this.bases = bases;
+    this.starts = starts;
+    this.cancellations = cancellations;
     this.metrics = metrics;
     this.config = config;
     this.events = events;
@@ -95,12 +96,9 @@ public class JobRunner {
     return EventIds.deterministic("TrainingJob", ready.domain(), ready.datasetVersion());
   }
 
-  /** A fine-tuning run's starting point: a checkpoint directory, or null for a fresh tiny model. */
-  record Start(String name, Path dir, String parentVersion) {}
-
   /**
    * Runs an owned job to its end: from its last checkpoint when it has one (a job taken over from a
-   * worker that died), else from the start.
+   * worker that died), else from the start. A job cancelled before it starts ends at once.
    */
   public void run(String jobId) {
     JobRecord record = owned.update(jobId, r -> r);
@@ -113,24 +111,31 @@ public class JobRunner {
     String domain = ready.domain();
     String version = ModelKeys.versionName(ready.datasetVersion());
     String prefix = ModelKeys.version(domain, version);
-    if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
-      LOG.infof("%s %s is already registered: job %s has nothing to do", domain, version, jobId);
-      end(record, State.SUCCEEDED, "candidate " + version + " was already registered", started);
-      return;
-    }
     Path work = null;
-    Start start = null;
+    StartModels.Start start = null;
     try {
+      if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
+        LOG.infof("%s %s is already registered: job %s has nothing to do", domain, version, jobId);
+        end(record, State.SUCCEEDED, "candidate " + version + " was already registered", started);
+        return;
+      }
+      cancellations.check(jobId);
       work = WorkDirs.create("cft-job-");
       if (record.start() == null) {
-        start = start(domain, settings.baseModel(), work.resolve("parent"));
+        FineTuning asked = ready.fineTuning();
+        start =
+            starts.choose(
+                domain,
+                asked == null ? null : asked.model(),
+                settings.baseModel(),
+                work.resolve("parent"));
         JobRecord.Start pinned = new JobRecord.Start(start.name(), start.parentVersion());
         record = owned.update(jobId, r -> r.startedFrom(pinned));
         if (record == null) {
           return; // no longer ours
         }
       } else {
-        start = pinned(record.start(), work.resolve("parent"));
+        start = starts.pinned(record.start(), work.resolve("parent"));
       }
       if (record.state() != State.RESUMED) {
         announce(
@@ -153,7 +158,7 @@ public class JobRunner {
           TextTokenizer tokenizer = tokenizer(start)) {
         settled =
             TrainingRecipe.settle(
-                settings, model.config(), start.dir() == null, tokenizer, train.examples());
+                settings, model.config(), start.fromScratch(), tokenizer, train.examples());
         Lora.Config lora = TrainingRecipe.lora(settled);
         if (lora != null) {
           model.addLora(lora, settled.seed());
@@ -165,13 +170,20 @@ public class JobRunner {
         model.mergeLora(); // served as a plain GPT-2
         Checkpoint.save(model, tokenizer, out);
       }
+      cancellations.check(jobId); // the last moment not to register it
       if (store.exists(Buckets.MODELS, prefix + ModelKeys.CARD)) {
         // Registered meanwhile by a worker that was presumed dead: the first one counts.
         end(record, State.SUCCEEDED, "candidate " + version + " was registered meanwhile", started);
         return;
       }
       store.uploadDirectory(out, Buckets.MODELS, prefix);
-      writeCard(ready, jobId, settled, train, start, result, prefix);
+      store.write(
+          Buckets.MODELS,
+          prefix + ModelKeys.CARD,
+          JSON.writerWithDefaultPrettyPrinter()
+              .writeValueAsBytes(
+                  CandidateCard.of(ready, jobId, workerId, settled, train, start, result)),
+          "application/json");
       events.candidate(
           new CandidateReady(
               EventIds.deterministic("CandidateReady", domain, version),
@@ -206,6 +218,9 @@ public class JobRunner {
       LOG.infof(
           "%s %s: trained %d steps, best val loss %.4f",
           domain, version, result.steps(), result.bestValidationLoss());
+    } catch (JobCancelled e) {
+      LOG.infof("job %s (%s v%d) cancelled: %s", jobId, domain, ready.datasetVersion(), e.reason());
+      end(record, State.CANCELLED, e.reason(), started);
     } catch (TrainingStopped e) {
       JobRecord left = owned.update(jobId, JobRecord::handedOver);
       owned.release(jobId);
@@ -221,6 +236,7 @@ public class JobRunner {
       LOG.errorf(e, "job %s (%s v%d) failed", jobId, domain, ready.datasetVersion());
       end(record, State.FAILED, e.toString(), started);
     } finally {
+      cancellations.forget(jobId);
       WorkDirs.delete(work);
     }
   }
@@ -235,52 +251,28 @@ public class JobRunner {
   /** Publishes the job's state on training.jobs. */
   public void announce(JobRecord record, State state, String message) {
     metrics.state(record.dataset().domain(), state);
+    FineTuning asked = record.dataset().fineTuning();
     events.job(
         record.dataset(),
         record.jobId(),
         state,
-        record.settings().baseModel(),
+        asked != null && asked.model() != null ? asked.model() : record.settings().baseModel(),
         workerId,
         record.step(),
         record.checkpointKey(),
         message);
   }
 
-  /** What a resumed job started from: the same model, whatever production is now. */
-  private Start pinned(JobRecord.Start from, Path dir) {
-    if (from.from().equals(BYTE_TOKENIZER_BASE)) {
-      return new Start(BYTE_TOKENIZER_BASE, null, null);
-    }
-    store.downloadModel(Buckets.MODELS, from.from(), dir);
-    return new Start(from.from(), dir, from.parentVersion());
-  }
-
-  /** The production model of the domain if it has one, else the configured base. */
-  private Start start(String domain, String baseModel, Path dir) {
-    var alias = store.readIfExists(Buckets.MODELS, ModelKeys.alias(domain, ModelKeys.PRODUCTION));
-    if (alias.isPresent()) {
-      String version = readJson(alias.get()).path("version").asText();
-      String prefix = ModelKeys.version(domain, version);
-      store.downloadModel(Buckets.MODELS, prefix, dir);
-      return new Start(prefix, dir, version);
-    }
-    if (baseModel.equals(BYTE_TOKENIZER_BASE)) {
-      return new Start(BYTE_TOKENIZER_BASE, null, null);
-    }
-    String prefix = bases.prefix(baseModel, dir.resolveSibling("hub"));
-    store.downloadModel(Buckets.MODELS, prefix, dir);
-    return new Start(prefix, dir, null);
-  }
-
-  private Gpt model(Start start, JobSettings settings, NDManager manager) throws IOException {
-    if (start.dir() == null) {
+  private Gpt model(StartModels.Start start, JobSettings settings, NDManager manager)
+      throws IOException {
+    if (start.fromScratch()) {
       return Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, settings.seed());
     }
     return Checkpoint.load(start.dir(), manager);
   }
 
-  private static TextTokenizer tokenizer(Start start) throws IOException {
-    return start.dir() == null ? new ByteTokenizer() : TextTokenizer.load(start.dir());
+  private static TextTokenizer tokenizer(StartModels.Start start) throws IOException {
+    return start.fromScratch() ? new ByteTokenizer() : TextTokenizer.load(start.dir());
   }
 
   /** The new version's train split plus a seeded sample of earlier versions' train splits. */
@@ -336,6 +328,8 @@ public class JobRunner {
                   step.learningRate()));
           lastVal = null;
         }
+        // Cancelled: the run ends after this step, without the checkpoint a hand-over writes.
+        cancellations.check(jobId);
       }
 
       @Override
@@ -363,64 +357,6 @@ public class JobRunner {
         }
       }
     };
-  }
-
-  private void writeCard(
-      DatasetReady ready,
-      String jobId,
-      JobSettings settled,
-      TrainingData train,
-      Start start,
-      TrainingResult result,
-      String prefix) {
-    ObjectNode card = JSON.createObjectNode();
-    card.put("domain", ready.domain())
-        .put("version", ModelKeys.versionName(ready.datasetVersion()));
-    card.put("createdAt", Instant.now().toString()).put("jobId", jobId).put("workerId", workerId);
-    card.put("correlationId", ready.correlationId());
-    ObjectNode lineage = card.putObject("lineage");
-    lineage
-        .put("datasetVersion", ready.datasetVersion())
-        .put("datasetManifest", ready.bucket() + "/" + ready.manifestKey());
-    lineage.put("datasetSha256", ready.contentSha256()).put("startedFrom", start.name());
-    if (start.parentVersion() == null) {
-      lineage.putNull("parentVersion");
-    } else {
-      lineage.put("parentVersion", start.parentVersion());
-    }
-    ObjectNode hyper = card.putObject("hyperParameters");
-    hyper.setAll((ObjectNode) JSON.valueToTree(settled));
-    hyper.put("trainExamples", train.examples().size()).put("replayExamples", train.replayed());
-    if (result.resumedFromStep() > 0) {
-      card.put("resumedFromStep", result.resumedFromStep());
-    }
-    ObjectNode metrics = card.putObject("metrics");
-    metrics.put("steps", result.steps()).put("totalSteps", result.totalSteps());
-    metrics.put("stoppedEarly", result.stoppedEarly()).put("trainedTokens", result.trainedTokens());
-    metrics.put("tokensPerSecond", result.tokensPerSecond());
-    if (!result.losses().isEmpty()) {
-      metrics.put("finalTrainLoss", result.losses().get(result.losses().size() - 1));
-    }
-    if (Double.isFinite(result.bestValidationLoss())) {
-      metrics.put("bestValLoss", result.bestValidationLoss()).put("bestStep", result.bestStep());
-    }
-    try {
-      store.write(
-          Buckets.MODELS,
-          prefix + ModelKeys.CARD,
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card),
-          "application/json");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static JsonNode readJson(byte[] bytes) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static String hostName() {

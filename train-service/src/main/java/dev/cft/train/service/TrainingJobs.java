@@ -168,7 +168,7 @@ public class TrainingJobs {
     }
     JobSettings settings;
     try {
-      settings = settings(ready.domain());
+      settings = settings(ready);
     } catch (IllegalArgumentException e) {
       JobRecord refused =
           new JobRecord(
@@ -183,8 +183,7 @@ public class TrainingJobs {
               0,
               null);
       store.write(refused);
-      runner.announce(
-          refused, State.FAILED, ModelKeys.training(ready.domain()) + ": " + e.getMessage());
+      runner.announce(refused, State.FAILED, e.getMessage());
       return CompletableFuture.completedFuture(null);
     }
     JobRecord record =
@@ -204,18 +203,32 @@ public class TrainingJobs {
     return enqueue(record);
   }
 
-  /** The configured settings, with the domain's {@code training.json} applied if it has one. */
-  private JobSettings settings(String domain) {
+  /**
+   * The configured settings, with the domain's {@code training.json} applied if it has one, then
+   * what the API job asked for if the version was made for one.
+   *
+   * @throws IllegalArgumentException saying which of them is wrong, and how
+   */
+  private JobSettings settings(DatasetReady ready) {
     JobSettings settings = JobSettings.of(config);
-    var overrides = objects.readIfExists(Buckets.MODELS, ModelKeys.training(domain));
-    if (overrides.isEmpty()) {
-      return settings;
+    String training = ModelKeys.training(ready.domain());
+    var overrides = objects.readIfExists(Buckets.MODELS, training);
+    if (overrides.isPresent()) {
+      try {
+        settings =
+            settings.with(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(overrides.get()));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(training + ": is not valid JSON: " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(training + ": " + e.getMessage(), e);
+      }
     }
     try {
-      return settings.with(
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree(overrides.get()));
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("is not valid JSON: " + e.getMessage(), e);
+      return settings.withFineTuning(ready.fineTuning());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "fine-tuning job " + ready.fineTuning().jobId() + ": " + e.getMessage(), e);
     }
   }
 

@@ -32,7 +32,8 @@ public final class TrainingRecipe {
   private TrainingRecipe() {}
 
   /**
-   * The settings with every auto value replaced by the one this job uses.
+   * The settings with every auto value replaced by the one this job uses, the learning rate scaled
+   * by the multiplier.
    *
    * @param base the configuration of the model the job starts from
    * @param fromScratch whether that model is freshly initialised
@@ -64,6 +65,11 @@ public final class TrainingRecipe {
           fromScratch
               ? SCRATCH_LEARNING_RATE
               : recipe == Recipe.LORA ? LORA_LEARNING_RATE : FULL_FINE_TUNING_LEARNING_RATE;
+    }
+    learningRate *= requested.learningRateMultiplier();
+    if (learningRate >= 1) {
+      throw new IllegalArgumentException(
+          "learningRate × learningRateMultiplier must be below 1, not " + learningRate);
     }
     int context = Math.min(requested.contextLength(), base.nPositions());
     long stepsPerEpoch =

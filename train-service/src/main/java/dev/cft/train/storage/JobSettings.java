@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cft.events.FineTuning;
 import dev.cft.lm.Lora;
 import dev.cft.lm.data.Packing;
 import dev.cft.train.config.TrainConfig;
@@ -22,6 +23,8 @@ import java.util.List;
  *     steps from scratch)
  * @param maxSteps caps the optimizer steps (0: no cap)
  * @param learningRate peak rate; 0 = auto (1e-3 from scratch, 3e-4 full fine-tuning, 5e-4 LoRA)
+ * @param learningRateMultiplier scales the rate above, set or auto (OpenAI's {@code
+ *     learning_rate_multiplier}); settling applies it
  * @param batchSize rows per micro-batch
  * @param gradientAccumulation micro-batches per optimizer step
  * @param contextLength tokens per row
@@ -44,6 +47,7 @@ public record JobSettings(
     int epochs,
     long maxSteps,
     double learningRate,
+    double learningRateMultiplier,
     int batchSize,
     int gradientAccumulation,
     int contextLength,
@@ -72,6 +76,9 @@ public record JobSettings(
     require(epochs >= 0, "epochs must be ≥ 0 (0: auto)");
     require(maxSteps >= 0, "maxSteps must be ≥ 0 (0: no cap)");
     require(learningRate >= 0 && learningRate < 1, "learningRate must be in [0, 1) (0: auto)");
+    require(
+        learningRateMultiplier > 0 && Double.isFinite(learningRateMultiplier),
+        "learningRateMultiplier must be > 0");
     require(batchSize >= 1, "batchSize must be ≥ 1");
     require(gradientAccumulation >= 1, "gradientAccumulation must be ≥ 1");
     require(contextLength >= 2, "contextLength must be ≥ 2");
@@ -139,6 +146,32 @@ public record JobSettings(
     }
   }
 
+  /**
+   * These settings with what an API fine-tuning job asked for where it asked (epochs, batch size,
+   * seed, learning-rate multiplier); its model is what the job starts from, not a setting.
+   *
+   * @param fineTuning null for a job without one: these settings
+   */
+  public JobSettings withFineTuning(FineTuning fineTuning) {
+    if (fineTuning == null) {
+      return this;
+    }
+    ObjectNode asked = JSON.createObjectNode();
+    if (fineTuning.epochs() != null) {
+      asked.put("epochs", fineTuning.epochs());
+    }
+    if (fineTuning.batchSize() != null) {
+      asked.put("batchSize", fineTuning.batchSize());
+    }
+    if (fineTuning.seed() != null) {
+      asked.put("seed", fineTuning.seed());
+    }
+    if (fineTuning.learningRateMultiplier() != null) {
+      asked.put("learningRateMultiplier", fineTuning.learningRateMultiplier());
+    }
+    return with(asked);
+  }
+
   /** These settings with the auto values settled (what the job trains with and its card shows). */
   public JobSettings settled(Recipe method, int epochCount, double rate, int validateEvery) {
     return new JobSettings(
@@ -147,6 +180,7 @@ public record JobSettings(
         epochCount,
         maxSteps,
         rate,
+        learningRateMultiplier,
         batchSize,
         gradientAccumulation,
         contextLength,
@@ -181,6 +215,7 @@ public record JobSettings(
         config.epochs(),
         config.maxSteps(),
         config.learningRate(),
+        config.learningRateMultiplier(),
         config.batchSize(),
         config.gradientAccumulation(),
         config.contextLength(),

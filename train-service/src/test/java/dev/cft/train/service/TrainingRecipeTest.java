@@ -103,6 +103,32 @@ class TrainingRecipeTest {
   }
 
   @Test
+  void theLearningRateMultiplierScalesTheRateTheJobWouldUseSetOrAuto() throws Exception {
+    JobSettings half = settings("{\"learningRateMultiplier\": 0.5}");
+    JobSettings fromScratch = settle(half, TINY, true, 40);
+    assertEquals(5e-4, fromScratch.learningRate(), 1e-12, "auto from scratch 1e-3 × 0.5");
+    assertEquals(0.5, fromScratch.learningRateMultiplier(), "the card shows the multiplier");
+    assertEquals(1.5e-4, settle(half, TINY, false, 40).learningRate(), 1e-12, "3e-4 × 0.5");
+    assertEquals(2.5e-4, settle(half, GPT2, false, 40).learningRate(), 1e-12, "LoRA 5e-4 × 0.5");
+    JobSettings set = settings("{\"learningRate\": 2e-4, \"learningRateMultiplier\": 3}");
+    assertEquals(6e-4, settle(set, TINY, false, 40).learningRate(), 1e-12, "set 2e-4 × 3");
+    assertEquals(
+        settle(set, TINY, false, 40), settle(set, TINY, false, 40), "a resumed job: the same");
+    assertEquals(1.0, defaults().learningRateMultiplier(), "the default leaves the rate");
+    assertEquals(3e-4, settle(defaults(), TINY, false, 40).learningRate());
+    IllegalArgumentException tooHigh =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                settle(
+                    settings("{\"learningRate\": 0.5, \"learningRateMultiplier\": 4}"),
+                    TINY,
+                    false,
+                    40));
+    assertTrue(tooHigh.getMessage().contains("below 1, not 2.0"), tooHigh.getMessage());
+  }
+
+  @Test
   void loraOnAModelTrainedFromScratchIsRefused() throws Exception {
     IllegalArgumentException e =
         assertThrows(
@@ -166,6 +192,7 @@ class TrainingRecipeTest {
           {"{\"packing\": \"zigzag\"}", "packing 'zigzag' is not known"},
           {"{\"recipe\": \"qlora\"}", "recipe 'qlora' is not known"},
           {"{\"batchSize\": 0}", "batchSize must be ≥ 1"},
+          {"{\"learningRateMultiplier\": 0}", "learningRateMultiplier must be > 0"},
           {"{\"loraTargets\": [\"attn.q\"]}", "LoRA target 'attn.q' is not known"},
           {
             "{\"gradientAccumulation\": \"two\"}",

@@ -36,6 +36,7 @@ class JobStoreTest {
     assertEquals(Recipe.AUTO, settings.recipe(), "what it lacks is the default");
     assertEquals(Packing.WRAPPED, settings.packing());
     assertEquals(1, settings.gradientAccumulation());
+    assertEquals(1.0, settings.learningRateMultiplier(), "the rate as it was");
     assertEquals(config.lora().rank(), settings.loraRank());
     assertEquals("j1/step-50/", record.checkpointKey());
     assertNull(record.start(), "not pinned before this version: pinned when it runs");
