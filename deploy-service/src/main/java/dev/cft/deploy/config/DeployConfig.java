@@ -16,8 +16,32 @@ public interface DeployConfig {
   @WithDefault("30s")
   java.time.Duration reconcileInterval();
 
+  /**
+   * Versions served besides production, by name ({@code <domain>:v<N>}, for trying out candidates
+   * and rejected versions): the least recently used is unloaded beyond this many.
+   */
+  @WithDefault("2")
+  int versionsLoaded();
+
   /** Bearer keys. */
   Keys keys();
+
+  /** The fine-tuning API ({@code /v1/files}, {@code /v1/fine_tuning/jobs}). */
+  FineTuning fineTuning();
+
+  interface FineTuning {
+    /** Where uploaded files and the API's jobs are kept. */
+    @WithDefault("fine-tuning")
+    String bucket();
+
+    /** The largest file {@code POST /v1/files} takes. */
+    @WithDefault("512M")
+    MemorySize maxFileSize();
+
+    /** An example longer than this (UTF-8 bytes) makes a file unusable, as in ingest. */
+    @WithDefault("32768")
+    long maxExampleTokens();
+  }
 
   /** What one request may ask for. */
   Limits limits();

@@ -62,6 +62,27 @@ public class ModelRegistry {
     return List.copyOf(domains);
   }
 
+  /** Whether {@code version} of {@code domain} is registered (its card is written last). */
+  public boolean isVersion(String domain, String version) {
+    return store.exists(Buckets.MODELS, ModelKeys.version(domain, version) + ModelKeys.CARD);
+  }
+
+  /** Every registered version by name ({@code <domain>:<version>}), domains in order. */
+  public List<String> registeredVersions() {
+    TreeSet<String> names = new TreeSet<>();
+    for (ObjectStore.Entry entry : store.list(Buckets.MODELS, "")) {
+      String key = entry.key();
+      int versions = key.indexOf("/versions/");
+      if (versions > 0 && key.endsWith("/" + ModelKeys.CARD)) {
+        String rest = key.substring(versions + "/versions/".length());
+        if (rest.indexOf('/') == rest.length() - ModelKeys.CARD.length() - 1) {
+          names.add(key.substring(0, versions) + ":" + rest.substring(0, rest.indexOf('/')));
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
   /** Makes {@code version} production; the old one becomes previous. */
   public Move promote(String domain, String version, String reason, String correlationId) {
     Optional<String> current = production(domain);

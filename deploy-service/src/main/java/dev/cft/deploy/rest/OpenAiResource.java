@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.deploy.config.DeployConfig;
 import dev.cft.deploy.metrics.ServingMetrics;
-import dev.cft.deploy.security.RateLimiter;
+import dev.cft.deploy.registry.ModelRegistry;
 import dev.cft.deploy.serving.ServedModels;
 import dev.cft.lm.data.ChatTemplate;
 import dev.cft.lm.generate.GenerationRequest;
 import dev.cft.lm.generate.GenerationResult;
 import dev.cft.lm.generate.Generator;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -34,7 +32,7 @@ import java.util.function.Consumer;
 /**
  * OpenAI-compatible serving: {@code /v1/models}, {@code /v1/completions} and {@code
  * /v1/chat/completions}, with server-sent events when {@code stream} is true. The {@code model} is
- * the domain; it is answered by the domain's production version.
+ * a domain, answered by its production version, or a version by name ({@code <domain>:v<N>}).
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,29 +46,26 @@ public class OpenAiResource {
 
   private final ServingMetrics metrics;
   private final DeployConfig config;
-  private final RateLimiter limiter;
-  private final SecurityIdentity identity;
-  private final HttpServerRequest http;
+  private final Admission admission;
+  private final ModelRegistry registry;
 
   public OpenAiResource(
       ServedModels models,
       ServingMetrics metrics,
       DeployConfig config,
-      RateLimiter limiter,
-      SecurityIdentity identity,
-      HttpServerRequest http) {
+      Admission admission,
+      ModelRegistry registry) {
     this.metrics = metrics;
     this.config = config;
-    this.limiter = limiter;
-    this.identity = identity;
-    this.http = http;
+    this.admission = admission;
+    this.registry = registry;
     this.models = models;
   }
 
   @GET
   @Path("/models")
   public ObjectNode list() {
-    admit();
+    admission.serving();
     ObjectNode root = JSON.createObjectNode().put("object", "list");
     ArrayNode data = root.putArray("data");
     models
@@ -82,6 +77,13 @@ public class OpenAiResource {
                     .put("object", "model")
                     .put("created", 0)
                     .put("owned_by", "cft:" + version));
+    for (String name : registry.registeredVersions()) {
+      data.addObject()
+          .put("id", name)
+          .put("object", "model")
+          .put("created", 0)
+          .put("owned_by", "cft");
+    }
     return root;
   }
 
@@ -106,7 +108,7 @@ public class OpenAiResource {
             chat ? "chat_completions" : "completions",
             body != null && body.path("stream").asBoolean(false));
     try {
-      admit();
+      admission.serving();
       String model = OpenAiRequests.model(body);
       GenerationRequest request =
           chat
@@ -121,44 +123,6 @@ public class OpenAiResource {
     } catch (RuntimeException e) {
       call.failed(OpenAiError.type(500));
       throw e;
-    }
-  }
-
-  /**
-   * A key when serving needs one, and the caller's allowance of requests. Open serving takes any
-   * key as none: OpenAI clients always send one, and callers of an open server make one up.
-   */
-  private void admit() {
-    boolean required = config.keys().servingRequired();
-    String caller;
-    try {
-      caller = identity.isAnonymous() ? null : identity.getPrincipal().getName();
-    } catch (io.quarkus.security.AuthenticationFailedException e) {
-      if (required) {
-        throw e;
-      }
-      caller = null;
-    }
-    if (required && caller == null) {
-      throw new OpenAiError(
-          401,
-          "You didn't provide an API key: send it as 'Authorization: Bearer <key>'.",
-          null,
-          "missing_api_key");
-    }
-    if (caller == null) {
-      caller = "address-" + http.remoteAddress().hostAddress();
-    }
-    if (!limiter.tryAcquire(caller)) {
-      throw new OpenAiError(
-          429,
-          "Rate limit reached: "
-              + config.limits().requestsPerMinute()
-              + " requests a minute. Try again in "
-              + limiter.retryAfterSeconds()
-              + " s.",
-          null,
-          "rate_limit_exceeded");
     }
   }
 

@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The production model of each domain, loaded and ready. A promotion loads the new version beside
- * the old one and then swaps the reference: requests already running finish on the old model, which
- * is closed when the last of them lets go; no request fails or waits for the load.
+ * The production model of each domain, loaded and ready, and a few other versions asked for by name
+ * ({@code <domain>:<version>}: candidates and rejected versions, to try them out), loaded on first
+ * use and unloaded least recently used first. A promotion loads the new version beside the old one
+ * and then swaps the reference: requests already running finish on the old model, which is closed
+ * when the last of them lets go; no request fails or waits for the load.
  */
 @ApplicationScoped
 public class ServedModels {
@@ -87,6 +89,12 @@ public class ServedModels {
   private final ModelRegistry registry;
   private final java.time.Duration reconcileInterval;
   private final Map<String, Served> byDomain = new ConcurrentHashMap<>();
+
+  /** Versions asked for by name, most recently used last. */
+  private final java.util.LinkedHashMap<String, Served> byName =
+      new java.util.LinkedHashMap<>(8, 0.75f, true);
+
+  private final int versionsLoaded;
   private java.util.concurrent.ScheduledExecutorService timer;
 
   private final ServingMetrics metrics;
@@ -100,6 +108,7 @@ public class ServedModels {
     this.registry = registry;
     this.metrics = metrics;
     this.reconcileInterval = config.reconcileInterval();
+    this.versionsLoaded = Math.max(1, config.versionsLoaded());
   }
 
   void start(@Observes StartupEvent event) {
@@ -135,13 +144,15 @@ public class ServedModels {
     if (timer != null) {
       timer.shutdownNow();
     }
-    byDomain
-        .values()
-        .forEach(
-            s -> {
-              s.retired.set(true);
-              s.closeIfUnused();
-            });
+    byDomain.values().forEach(ServedModels::retire);
+    synchronized (byName) {
+      byName.values().forEach(ServedModels::retire);
+    }
+  }
+
+  private static void retire(Served served) {
+    served.retired.set(true);
+    served.closeIfUnused();
   }
 
   /** Loads {@code version} of {@code domain} and makes it the one served (no-op if it is). */
@@ -160,10 +171,33 @@ public class ServedModels {
     }
   }
 
-  /** A hold on the domain's served model, or empty when the domain serves none. */
-  public Optional<Lease> lease(String domain) {
+  /**
+   * A hold on the model a request names: a domain's production model, or a version by name ({@code
+   * <domain>:<version>}, loaded now if it is not); empty when there is no such model.
+   */
+  public Optional<Lease> lease(String model) {
+    int colon = model.indexOf(':');
+    if (colon < 0) {
+      return hold(() -> byDomain.get(model));
+    }
+    String domain = model.substring(0, colon);
+    String version = model.substring(colon + 1);
+    Optional<Lease> production =
+        hold(
+            () -> {
+              Served served = byDomain.get(domain);
+              return served != null && served.version.equals(version) ? served : null;
+            });
+    if (production.isPresent() || !registry.isVersion(domain, version)) {
+      return production;
+    }
+    return hold(() -> named(domain, version));
+  }
+
+  /** Counts a user of what {@code find} gives, unless it was retired meanwhile: then again. */
+  private static Optional<Lease> hold(java.util.function.Supplier<Served> find) {
     while (true) {
-      Served served = byDomain.get(domain);
+      Served served = find.get();
       if (served == null) {
         return Optional.empty();
       }
@@ -174,6 +208,27 @@ public class ServedModels {
       // Swapped out between the lookup and the count: let go and take the new one.
       served.users.decrementAndGet();
       served.closeIfUnused();
+    }
+  }
+
+  /** The version loaded by name, loading it (and unloading the least recently used) if need be. */
+  private Served named(String domain, String version) {
+    String name = domain + ":" + version;
+    synchronized (byName) {
+      Served served = byName.get(name);
+      if (served != null) {
+        return served;
+      }
+      served = load(domain, version);
+      byName.put(name, served);
+      LOG.infof("%s loaded by name", name);
+      var eldest = byName.entrySet().iterator();
+      while (byName.size() > versionsLoaded && eldest.hasNext()) {
+        Served old = eldest.next().getValue();
+        eldest.remove();
+        retire(old);
+      }
+      return served;
     }
   }
 
