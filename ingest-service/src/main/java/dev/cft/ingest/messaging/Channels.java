@@ -8,6 +8,9 @@ public final class Channels {
   /** The scan's notifications out, to the same topic. */
   public static final String OBJECTS_SCANNED = "ingest-objects-scanned";
 
+  /** Fine-tuning jobs created through the API ({@code fine_tuning.requests}). */
+  public static final String FINE_TUNING_REQUESTS = "fine-tuning-requests";
+
   public static final String DATASETS_READY = "datasets-ready";
   public static final String INGEST_REJECTED = "ingest-rejected";
 

@@ -1,17 +1,13 @@
 package dev.cft.ingest.messaging;
 
-import dev.cft.events.DatasetReady;
-import dev.cft.events.IngestRejected;
 import dev.cft.events.ObjectLanded;
 import dev.cft.ingest.service.IngestService;
 import dev.cft.ingest.service.Outcome;
 import dev.cft.runtime.kafka.KafkaMessages;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -24,16 +20,11 @@ public class ObjectEventsConsumer {
   private static final Logger LOG = Logger.getLogger(ObjectEventsConsumer.class);
 
   private final IngestService ingest;
-  private final MutinyEmitter<DatasetReady> ready;
-  private final MutinyEmitter<IngestRejected> rejected;
+  private final OutcomeEvents events;
 
-  public ObjectEventsConsumer(
-      IngestService ingest,
-      @Channel(Channels.DATASETS_READY) MutinyEmitter<DatasetReady> ready,
-      @Channel(Channels.INGEST_REJECTED) MutinyEmitter<IngestRejected> rejected) {
+  public ObjectEventsConsumer(IngestService ingest, OutcomeEvents events) {
     this.ingest = ingest;
-    this.ready = ready;
-    this.rejected = rejected;
+    this.events = events;
   }
 
   @Incoming(Channels.OBJECTS_IN)
@@ -45,12 +36,7 @@ public class ObjectEventsConsumer {
     }
     for (ObjectLanded landed : record.value()) {
       Outcome outcome = ingest.process(landed);
-      if (outcome.ready() != null) {
-        ready.sendMessageAndAwait(KafkaMessages.keyed(outcome.ready(), landed.domain()));
-      }
-      if (outcome.rejected() != null) {
-        rejected.sendMessageAndAwait(KafkaMessages.keyed(outcome.rejected(), landed.domain()));
-      }
+      events.send(outcome, landed.domain());
       ingest.record(landed, outcome);
       LOG.infof(
           "s3://%s/%s: %s (%s)", landed.bucket(), landed.key(), outcome.kind(), outcome.detail());

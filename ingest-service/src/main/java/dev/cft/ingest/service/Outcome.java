@@ -21,7 +21,7 @@ public record Outcome(
     DUPLICATE,
     /** Quarantined with its errors. */
     REJECTED,
-    /** Already handled, or gone from the bucket. */
+    /** Already handled (its recorded event, if any, is sent again), or gone from the bucket. */
     SKIPPED
   }
 
@@ -31,6 +31,16 @@ public record Outcome(
 
   static Outcome rejected(IngestRejected rejected, String detail, IngestMetrics.Reason reason) {
     return new Outcome(Kind.REJECTED, detail, null, rejected, reason);
+  }
+
+  /** Nothing new, said with an event: an API job fails rather than waits. */
+  static Outcome nothingNew(IngestRejected rejected, String detail) {
+    return new Outcome(Kind.DUPLICATE, detail, null, rejected, null);
+  }
+
+  /** Already handled: the event sent then, sent again as it was. */
+  static Outcome again(DatasetReady ready, IngestRejected rejected, String detail) {
+    return new Outcome(Kind.SKIPPED, detail, ready, rejected, null);
   }
 
   static Outcome of(Kind kind, String detail) {
