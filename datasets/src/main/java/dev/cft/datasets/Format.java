@@ -34,6 +34,14 @@ public enum Format {
     return Optional.empty();
   }
 
+  /**
+   * The name a file is read as: its own when it names a format, else as JSONL (the one format of
+   * OpenAI's fine-tuning files, whose names need not have an extension).
+   */
+  public static String readAs(String fileName) {
+    return of(fileName).isPresent() ? fileName : fileName + ".jsonl";
+  }
+
   public static boolean isGzip(String fileName) {
     return fileName.toLowerCase(Locale.ROOT).endsWith(GZIP_SUFFIX);
   }

@@ -57,6 +57,8 @@ public final class SampleReader {
   public record Line(long line, Sample sample) {}
 
   /**
+   * @param samples the valid examples; empty when only {@link #check checked}
+   * @param sampleCount the valid examples found, also when they were not kept
    * @param issueCount every problem found; {@code issues} holds the first ones
    * @param lines lines read
    */
@@ -64,6 +66,7 @@ public final class SampleReader {
       String file,
       Format format,
       List<Line> samples,
+      long sampleCount,
       List<Issue> issues,
       long issueCount,
       long lines) {
@@ -97,7 +100,19 @@ public final class SampleReader {
    * format gives one file-level issue and no samples.
    */
   public Result read(String fileName, InputStream in) throws IOException {
-    Collector out = new Collector(fileName, limits.maxIssuesListed());
+    return read(fileName, in, true);
+  }
+
+  /**
+   * Reads {@code in} as {@link #read} does, keeping only counts and issues: a file of any size is
+   * checked in constant memory.
+   */
+  public Result check(String fileName, InputStream in) throws IOException {
+    return read(fileName, in, false);
+  }
+
+  private Result read(String fileName, InputStream in, boolean keep) throws IOException {
+    Collector out = new Collector(fileName, limits.maxIssuesListed(), keep);
     Format format = Format.of(fileName).orElse(null);
     if (format == null) {
       out.add(
@@ -412,11 +427,14 @@ public final class SampleReader {
     final List<Line> samples = new ArrayList<>();
     final List<Issue> issues = new ArrayList<>();
     final int listed;
+    final boolean keep;
     long count;
+    long valid;
 
-    Collector(String file, int listed) {
+    Collector(String file, int listed, boolean keep) {
       this.file = file;
       this.listed = listed;
+      this.keep = keep;
     }
 
     void add(Issue issue) {
@@ -440,11 +458,15 @@ public final class SampleReader {
                     + " per example"));
         return;
       }
-      samples.add(new Line(line, sample));
+      valid++;
+      if (keep) {
+        samples.add(new Line(line, sample));
+      }
     }
 
     Result result(Format format, long lines) {
-      return new Result(file, format, List.copyOf(samples), List.copyOf(issues), count, lines);
+      return new Result(
+          file, format, List.copyOf(samples), valid, List.copyOf(issues), count, lines);
     }
   }
 }

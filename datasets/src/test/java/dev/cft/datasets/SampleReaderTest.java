@@ -36,6 +36,25 @@ class SampleReaderTest {
   }
 
   @Test
+  void checkingCountsWhatReadingFindsWithoutKeepingExamples() throws IOException {
+    String content =
+        "{\"prompt\":\"a\",\"completion\":\"b\"}\n"
+            + "{\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}\n"
+            + "{\"prompt\":\"c\",\"completion\":\"d\"}\n";
+    SampleReader.Result read = read("f.jsonl", content);
+    SampleReader.Result checked =
+        READER.check("f.jsonl", new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(2, read.samples().size());
+    assertEquals(2, read.sampleCount());
+    assertEquals(2, checked.sampleCount());
+    assertTrue(checked.samples().isEmpty());
+    assertEquals(read.issues(), checked.issues());
+    assertEquals(1, checked.issueCount());
+    assertEquals(Format.readAs("upload"), "upload.jsonl");
+    assertEquals(Format.readAs("x.csv"), "x.csv");
+  }
+
+  @Test
   void readsValidChatExamplesWithNamesAndWeights() throws IOException {
     SampleReader.Result result =
         read(

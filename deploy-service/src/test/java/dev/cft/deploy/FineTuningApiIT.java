@@ -195,6 +195,26 @@ class FineTuningApiIT {
         UnauthorizedException.class,
         () -> client("not-a-key").files().retrieve(good.id()),
         "files need a key");
+    Path again = Files.createDirectories(tmp.resolve("again")).resolve("tickets.jsonl");
+    Files.writeString(again, chats(4));
+    int before = client.files().list().data().size();
+    UnauthorizedException refused =
+        assertThrows(
+            UnauthorizedException.class,
+            () ->
+                client("not-a-key")
+                    .files()
+                    .create(
+                        FileCreateParams.builder()
+                            .file(again)
+                            .purpose(FilePurpose.FINE_TUNE)
+                            .build()),
+            "an upload without a known key is refused before its body is read");
+    assertEquals("invalid_api_key", refused.code().orElseThrow());
+    assertTrue(
+        refused.getMessage().contains("Uploading files needs an API key"),
+        "refused by UploadGate, before the body: " + refused.getMessage());
+    assertEquals(before, client.files().list().data().size(), "nothing was kept");
     assertThrows(BadRequestException.class, () -> create(client, "x", "file-none", "x"));
   }
 
@@ -286,20 +306,7 @@ class FineTuningApiIT {
         domain,
         training(job, domain, trainingJob, State.SUCCEEDED, 8L, trainingJob + "/step-8/"));
     register(domain, "v2", false);
-    TestEvents.publish(
-        Topics.CANDIDATES_READY,
-        domain,
-        new CandidateReady(
-            EventIds.random(),
-            job.id(),
-            domain,
-            Instant.now(),
-            trainingJob,
-            "v2",
-            "models",
-            ModelKeys.version(domain, "v2"),
-            2,
-            "v1"));
+    candidate(job, domain, trainingJob);
     TestEvents.publish(
         Topics.EVALUATIONS_COMPLETED,
         domain,
@@ -368,9 +375,14 @@ class FineTuningApiIT {
             .content()
             .orElse(null);
     assertNotNull(answer);
+    long until = System.nanoTime() + WAIT.toNanos();
     List<String> models = client.models().list().data().stream().map(m -> m.id()).toList();
+    while (!models.contains(domain + ":v2")) {
+      assertTrue(System.nanoTime() < until, "never listed: " + models);
+      Thread.sleep(200);
+      models = client.models().list().data().stream().map(m -> m.id()).toList();
+    }
     assertTrue(models.contains(domain), models.toString());
-    assertTrue(models.contains(domain + ":v2"), models.toString());
     assertThrows(
         NotFoundException.class,
         () ->
@@ -434,9 +446,88 @@ class FineTuningApiIT {
         Topics.TRAINING_JOBS,
         domain,
         training(job, domain, trainingJob, State.CANCELLED, 2L, null));
+    awaitMessage(client, job.id(), "Training stopped: CANCELLED here");
     assertEquals(
         FineTuningJob.Status.CANCELLED, client.fineTuning().jobs().retrieve(job.id()).status());
     assertThrows(BadRequestException.class, () -> client.fineTuning().jobs().cancel(job.id()));
+  }
+
+  @Test
+  void aModelMadeAfterItsJobWasCancelledIsJudgedButNeverPromoted() throws Exception {
+    OpenAIClient client = client(KEY);
+    String domain = domain();
+    register(domain, "v1", true);
+    FineTuningJob job = create(client, domain, upload(client, "t.jsonl", chats(2)).id(), null);
+    client.fineTuning().jobs().cancel(job.id());
+    // Its training had already passed its last check: a candidate and a passing verdict follow.
+    register(domain, "v2", false);
+    candidate(job, domain, "train-" + domain);
+    TestEvents.publish(Topics.EVALUATIONS_COMPLETED, domain, verdict(job.id(), domain, "v2", true));
+    awaitMessage(
+        client, job.id(), "Evaluated: passed the gate against production v1: val loss better");
+    // A later verdict of the same domain promotes: the cancelled job's was read before it.
+    register(domain, "v3", false);
+    TestEvents.publish(
+        Topics.EVALUATIONS_COMPLETED, domain, verdict("corr-" + domain, domain, "v3", true));
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (!"v3".equals(registry.production(domain).orElse(null))) {
+      assertTrue(System.nanoTime() < until, "v3 never promoted");
+      Thread.sleep(200);
+    }
+    assertTrue(
+        registry.history(domain).stream().noneMatch(h -> h.path("version").asText().equals("v2")),
+        "the cancelled job's model never was production: " + registry.history(domain));
+    FineTuningJob after = client.fineTuning().jobs().retrieve(job.id());
+    assertEquals(FineTuningJob.Status.CANCELLED, after.status(), "a verdict does not revive it");
+  }
+
+  /** Train's announcement of {@code v2}, made by {@code trainingJob} for {@code job}. */
+  static void candidate(FineTuningJob job, String domain, String trainingJob) throws Exception {
+    TestEvents.publish(
+        Topics.CANDIDATES_READY,
+        domain,
+        new CandidateReady(
+            EventIds.random(),
+            job.id(),
+            domain,
+            Instant.now(),
+            trainingJob,
+            "v2",
+            "models",
+            ModelKeys.version(domain, "v2"),
+            2,
+            "v1"));
+  }
+
+  static EvaluationCompleted verdict(
+      String correlation, String domain, String version, boolean passed) {
+    return new EvaluationCompleted(
+        EventIds.random(),
+        correlation,
+        domain,
+        Instant.now(),
+        version,
+        "v1",
+        passed,
+        List.of(passed ? "val loss better" : "val loss worse"),
+        Map.of("val.loss", 1.0),
+        Map.of("val.loss", 1.1),
+        "models",
+        ModelKeys.version(domain, version),
+        ModelKeys.version(domain, version) + ModelKeys.EVALUATION);
+  }
+
+  void awaitMessage(OpenAIClient client, String id, String message) throws Exception {
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      List<String> messages = new ArrayList<>();
+      client.fineTuning().jobs().listEvents(id).autoPager().forEach(e -> messages.add(e.message()));
+      if (messages.contains(message)) {
+        return;
+      }
+      assertTrue(System.nanoTime() < until, "never said '" + message + "': " + messages);
+      Thread.sleep(200);
+    }
   }
 
   @Test

@@ -107,7 +107,7 @@ public class FineTuningJobs {
                 + "; validating "
                 + training.id()
                 + (validation == null ? "" : " and " + validation.id())));
-    commands.request(
+    FineTuningRequested requested =
         new FineTuningRequested(
             EventIds.deterministic("FineTuningRequested", id),
             id,
@@ -121,7 +121,17 @@ public class FineTuningJobs {
                 create.epochs(),
                 create.batchSize(),
                 create.learningRateMultiplier(),
-                seed)));
+                seed));
+    try {
+      commands.request(requested);
+    } catch (RuntimeException e) {
+      // Not handed over: the job says so rather than waiting for ever.
+      JobState.Error error =
+          new JobState.Error("server_error", "the job could not be handed to the pipeline", null);
+      store.putState(
+          id, JobState.created().ended(JobState.FAILED, now.getEpochSecond(), error, null));
+      throw e;
+    }
     LOG.infof("%s: %s fine-tunes %s from %s on %s", id, caller, domain, startFrom, training.id());
     return FineTuningJob.of(request, JobState.created());
   }
@@ -172,19 +182,29 @@ public class FineTuningJobs {
           null,
           "job_ended");
     }
-    Instant now = Instant.now();
-    store.putCancellation(id, new FineTuningStore.Cancellation(now.getEpochSecond(), caller));
+    Instant at = Instant.now();
+    store.putCancellation(id, new FineTuningStore.Cancellation(at.getEpochSecond(), caller));
     store.putEvent(
         id,
         JobEvent.info(
-            JobIds.derived(JobIds.EVENT, now, id + "/cancel"),
-            now.getEpochSecond(),
+            JobIds.derived(JobIds.EVENT, at, id + "/cancel"),
+            at.getEpochSecond(),
             "Job cancelled by " + caller));
-    if (state.trainingJobId() != null) {
-      stopTraining(request, state.trainingJobId());
+    // Read again: the follower may have learnt the training job meanwhile, before it could see
+    // the cancellation (it tells the training job itself on the job's next sign of life too).
+    JobState now = state(id);
+    if (now.trainingJobId() != null) {
+      stopTraining(request, now.trainingJobId());
     }
     LOG.infof("%s cancelled by %s", id, caller);
-    return FineTuningJob.of(request, state(id));
+    return FineTuningJob.of(request, now);
+  }
+
+  /**
+   * Whether {@code correlationId} is a job cancelled through the API: its model is not promoted.
+   */
+  public boolean cancelled(String correlationId) {
+    return JobIds.isJob(correlationId) && store.cancellation(correlationId).isPresent();
   }
 
   /** Moves the job the event belongs to (its correlation id) on. */
@@ -197,17 +217,18 @@ public class FineTuningJobs {
       return;
     }
     JobRequest request = found.get();
+    Optional<FineTuningStore.Cancellation> cancelled = store.cancellation(request.id());
+    // Stored as cancelled once cancelled: what the chain does later never revives the job.
+    JobState state =
+        cancelled
+            .map(c -> store.state(request.id()).ended(JobState.CANCELLED, c.at(), null, null))
+            .orElseGet(() -> store.state(request.id()));
     String resultFile = null;
     if (event instanceof EvaluationCompleted verdict) {
       resultFile = resultFile(request, verdict);
     }
     JobProgress.Outcome outcome =
-        JobProgress.apply(
-            request,
-            store.state(request.id()),
-            store.cancellation(request.id()).isPresent(),
-            event,
-            resultFile);
+        JobProgress.apply(request, state, cancelled.isPresent(), event, resultFile);
     outcome.events().forEach(e -> store.putEvent(request.id(), e));
     if (outcome.checkpoint() != null) {
       store.putCheckpoint(request.id(), outcome.checkpoint());

@@ -66,6 +66,9 @@ public class FineTuningStore {
   }
 
   public Optional<FileObject> file(String id) {
+    if (!JobIds.isId(JobIds.FILE, id)) {
+      return Optional.empty();
+    }
     return read("files/" + id + ".json", FileObject.class);
   }
 
@@ -93,6 +96,9 @@ public class FineTuningStore {
   }
 
   public Optional<JobRequest> request(String jobId) {
+    if (!JobIds.isId(JobIds.JOB, jobId)) {
+      return Optional.empty();
+    }
     return read("jobs/" + jobId + ".json", JobRequest.class);
   }
 

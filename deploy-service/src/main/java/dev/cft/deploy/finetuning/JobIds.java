@@ -16,6 +16,9 @@ public final class JobIds {
   public static final String EVENT = "ftevent";
   public static final String CHECKPOINT = "ftckpt";
 
+  private static final java.util.regex.Pattern ID =
+      java.util.regex.Pattern.compile("[a-z]+-[0-9a-f]{12}-[0-9a-f]{12}");
+
   private JobIds() {}
 
   public static String next(String prefix) {
@@ -31,6 +34,11 @@ public final class JobIds {
         + stem(at)
         + "-"
         + EventIds.deterministic(prefix, source).replace("-", "").substring(0, 12);
+  }
+
+  /** Whether {@code id} has the shape of this API's ids of {@code prefix}: safe in a key. */
+  public static boolean isId(String prefix, String id) {
+    return id != null && ID.matcher(id).matches() && id.startsWith(prefix + "-");
   }
 
   /** Whether a correlation id names an API job (the chain it started). */

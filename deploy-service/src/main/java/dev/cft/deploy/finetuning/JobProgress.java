@@ -65,7 +65,7 @@ public final class JobProgress {
       return training(request, state, cancelled, job, entry);
     }
     if (event instanceof TrainingProgress progress) {
-      return progress(state, progress, entry);
+      return progress(state, cancelled, progress, entry);
     }
     if (event instanceof CandidateReady candidate) {
       String model = modelName(candidate.domain(), candidate.modelVersion());
@@ -145,7 +145,11 @@ public final class JobProgress {
                     + (job.message() == null ? "" : ": " + job.message())));
       }
       case HEARTBEAT -> {}
-      case SUCCEEDED -> events.add(entry.info("Training finished: " + job.message()));
+      case SUCCEEDED -> {
+        // Its candidate is named after the dataset version; from now on it cannot be cancelled.
+        next = next.withModel(modelName(job.domain(), "v" + job.datasetVersion()));
+        events.add(entry.info("Training finished: " + job.message()));
+      }
       case FAILED -> {
         String why = "Training failed: " + job.message();
         next =
@@ -172,7 +176,8 @@ public final class JobProgress {
     return new Outcome(next, events, checkpoint, cancel);
   }
 
-  private static Outcome progress(JobState state, TrainingProgress progress, Entry entry) {
+  private static Outcome progress(
+      JobState state, boolean cancelled, TrainingProgress progress, Entry entry) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("step", (double) progress.step());
     metrics.put("train_loss", progress.trainLoss());
@@ -193,9 +198,11 @@ public final class JobProgress {
             + ": training loss="
             + figure(progress.trainLoss())
             + (progress.valLoss() == null ? "" : ", validation loss=" + figure(progress.valLoss()));
-    return only(
+    return new Outcome(
         state.withMetrics(metrics).advancedTo(JobState.RUNNING),
-        JobEvent.metrics(entry.id(), entry.at(), message, data));
+        List.of(JobEvent.metrics(entry.id(), entry.at(), message, data)),
+        null,
+        cancelled ? progress.jobId() : null);
   }
 
   private static Outcome evaluated(

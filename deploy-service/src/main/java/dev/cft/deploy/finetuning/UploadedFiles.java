@@ -1,5 +1,6 @@
 package dev.cft.deploy.finetuning;
 
+import dev.cft.datasets.Format;
 import dev.cft.datasets.Issue;
 import dev.cft.datasets.SampleReader;
 import dev.cft.deploy.config.DeployConfig;
@@ -39,14 +40,15 @@ public class UploadedFiles {
     String name = safeName(filename);
     SampleReader.Result read;
     try (InputStream in = Files.newInputStream(content)) {
-      read = reader.read(name, in);
+      // Counted, not kept: a file of any size is checked in constant memory.
+      read = reader.check(Format.readAs(name), in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the upload of " + filename, e);
     }
     List<FileObject.LineError> errors =
         read.issues().stream().map(UploadedFiles::lineError).toList();
     long count = read.issueCount();
-    if (count == 0 && read.samples().isEmpty()) {
+    if (count == 0 && read.sampleCount() == 0) {
       errors = List.of(new FileObject.LineError(null, null, "has no examples (empty or blank)"));
       count = 1;
     }
@@ -67,7 +69,7 @@ public class UploadedFiles {
             count == 0 ? FileObject.PROCESSED : FileObject.ERROR,
             count == 0 ? null : summary(count, errors),
             null,
-            (long) read.samples().size(),
+            read.sampleCount(),
             errors);
     store.putFile(file, content);
     return file;

@@ -1,5 +1,6 @@
 package dev.cft.deploy.messaging;
 
+import dev.cft.deploy.finetuning.FineTuningJobs;
 import dev.cft.deploy.metrics.ServingMetrics;
 import dev.cft.deploy.registry.ModelRegistry;
 import dev.cft.deploy.serving.ServedModels;
@@ -35,13 +36,16 @@ public class Promotions {
   private final ServedModels served;
   private final MutinyEmitter<ModelPromoted> promoted;
   private final ServingMetrics metrics;
+  private final FineTuningJobs fineTuning;
 
   public Promotions(
       ModelRegistry registry,
       ServedModels served,
       @Channel(PROMOTED_OUT) MutinyEmitter<ModelPromoted> promoted,
-      ServingMetrics metrics) {
+      ServingMetrics metrics,
+      FineTuningJobs fineTuning) {
     this.metrics = metrics;
+    this.fineTuning = fineTuning;
     this.registry = registry;
     this.served = served;
     this.promoted = promoted;
@@ -58,6 +62,16 @@ public class Promotions {
       LOG.infof(
           "%s %s rejected, production stays %s: %s",
           verdict.domain(), verdict.modelVersion(), verdict.productionVersion(), verdict.reasons());
+      return;
+    }
+    if (fineTuning.cancelled(verdict.correlationId())) {
+      // Cancelled after its training could still stop: made, judged, but not put in production.
+      LOG.infof(
+          "%s %s passed, but its fine-tuning job %s was cancelled: production stays %s",
+          verdict.domain(),
+          verdict.modelVersion(),
+          verdict.correlationId(),
+          verdict.productionVersion());
       return;
     }
     served.serve(verdict.domain(), verdict.modelVersion());

@@ -14,6 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class BodyLimit {
   static final String FILES = "/v1/files";
+  static final java.util.Set<String> JSON_BODIES =
+      java.util.Set.of("/v1/completions", "/v1/chat/completions", "/v1/fine_tuning/jobs");
 
   private final long max;
   private final long maxFile;
@@ -29,8 +31,9 @@ public class BodyLimit {
     String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
     boolean upload = request.getUriInfo().getPath().equals(FILES);
     if (length == null) {
-      boolean chunked = request.getHeaderString("Transfer-Encoding") != null;
-      return chunked && !upload
+      // Chunked, or HTTP/2 without a length: a JSON body of unknown size is not read.
+      return request.getMethod().equals("POST")
+              && JSON_BODIES.contains(request.getUriInfo().getPath())
           ? SecurityErrors.error(411, "Send the body with a Content-Length.", "length_required")
           : null;
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.deploy.config.DeployConfig;
 import dev.cft.deploy.metrics.ServingMetrics;
-import dev.cft.deploy.registry.ModelRegistry;
 import dev.cft.deploy.serving.ServedModels;
 import dev.cft.lm.data.ChatTemplate;
 import dev.cft.lm.generate.GenerationRequest;
@@ -47,18 +46,12 @@ public class OpenAiResource {
   private final ServingMetrics metrics;
   private final DeployConfig config;
   private final Admission admission;
-  private final ModelRegistry registry;
 
   public OpenAiResource(
-      ServedModels models,
-      ServingMetrics metrics,
-      DeployConfig config,
-      Admission admission,
-      ModelRegistry registry) {
+      ServedModels models, ServingMetrics metrics, DeployConfig config, Admission admission) {
     this.metrics = metrics;
     this.config = config;
     this.admission = admission;
-    this.registry = registry;
     this.models = models;
   }
 
@@ -77,7 +70,7 @@ public class OpenAiResource {
                     .put("object", "model")
                     .put("created", 0)
                     .put("owned_by", "cft:" + version));
-    for (String name : registry.registeredVersions()) {
+    for (String name : models.registeredVersions()) {
       data.addObject()
           .put("id", name)
           .put("object", "model")

@@ -56,6 +56,12 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     return Uni.createFrom().item(identity.build());
   }
 
+  /** Whether {@code key} is an API or admin key. */
+  public boolean knows(String key) {
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    return matches(admin, bytes) | matches(api, bytes);
+  }
+
   private static boolean matches(List<byte[]> keys, byte[] key) {
     boolean found = false;
     for (byte[] known : keys) {

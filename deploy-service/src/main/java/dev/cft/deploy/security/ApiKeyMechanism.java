@@ -23,13 +23,20 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
   @Override
   public Uni<SecurityIdentity> authenticate(
       RoutingContext context, IdentityProviderManager identities) {
-    String header = context.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    String key = bearer(context.request().getHeader("Authorization"));
+    if (key == null) {
       return Uni.createFrom().optional(java.util.Optional.empty());
     }
-    String key = header.substring(BEARER.length()).trim();
     return identities.authenticate(
         new TokenAuthenticationRequest(new TokenCredential(key, "bearer")));
+  }
+
+  /** The key of an {@code Authorization: Bearer <key>} header; null without one. */
+  static String bearer(String header) {
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
+    }
+    return header.substring(BEARER.length()).trim();
   }
 
   @Override

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,6 +96,7 @@ public class ServedModels {
       new java.util.LinkedHashMap<>(8, 0.75f, true);
 
   private final int versionsLoaded;
+  private volatile List<String> registered = List.of();
   private java.util.concurrent.ScheduledExecutorService timer;
 
   private final ServingMetrics metrics;
@@ -128,6 +130,7 @@ public class ServedModels {
    */
   public void reconcile() {
     try {
+      registered = registry.registeredVersions();
       for (String domain : registry.servedDomains()) {
         try {
           registry.production(domain).ifPresent(v -> serve(domain, v));
@@ -188,8 +191,12 @@ public class ServedModels {
               Served served = byDomain.get(domain);
               return served != null && served.version.equals(version) ? served : null;
             });
-    if (production.isPresent() || !registry.isVersion(domain, version)) {
+    if (production.isPresent()) {
       return production;
+    }
+    Optional<Lease> loaded = hold(() -> loadedByName(domain + ":" + version));
+    if (loaded.isPresent() || !registry.isVersion(domain, version)) {
+      return loaded;
     }
     return hold(() -> named(domain, version));
   }
@@ -209,6 +216,17 @@ public class ServedModels {
       served.users.decrementAndGet();
       served.closeIfUnused();
     }
+  }
+
+  private Served loadedByName(String name) {
+    synchronized (byName) {
+      return byName.get(name);
+    }
+  }
+
+  /** Every registered version by name, as of the last reconciliation: no store read per call. */
+  public List<String> registeredVersions() {
+    return registered;
   }
 
   /** The version loaded by name, loading it (and unloading the least recently used) if need be. */

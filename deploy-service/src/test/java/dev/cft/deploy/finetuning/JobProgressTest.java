@@ -108,6 +108,7 @@ class JobProgressTest {
         "the same checkpoint is listed once");
     state = apply(state, job(State.SUCCEEDED, 10L, "train-1/step-10/", "candidate v4")).state();
     assertEquals(JobState.RUNNING, state.status(), "succeeded only once judged");
+    assertEquals("support:v4", state.fineTunedModel(), "named once trained: no longer cancellable");
     state =
         apply(
                 state,
@@ -218,6 +219,15 @@ class JobProgressTest {
         JobProgress.apply(
             REQUEST, JobState.created(), true, job(State.CANCELLED, 3L, null, "stopped"), null);
     assertNull(ended.cancelTrainingJob(), "an ended job is not told again");
+    JobProgress.Outcome step =
+        JobProgress.apply(
+            REQUEST,
+            JobState.created(),
+            true,
+            new TrainingProgress(
+                "e-p", JOB, "support", AT, "train-1", 5, 10, 0, 0.5, null, 100, 1e-3),
+            null);
+    assertEquals("train-1", step.cancelTrainingJob(), "each step it still reports");
     assertEquals(JobState.CANCELLED, ended.state().status());
     assertNull(
         apply(JobState.created(), job(State.HEARTBEAT, 3L, null, null)).cancelTrainingJob(),

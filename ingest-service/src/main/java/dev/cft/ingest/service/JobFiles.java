@@ -86,14 +86,6 @@ public class JobFiles {
     return new Issue(issue.line(), issue.field(), name + ": " + issue.message());
   }
 
-  /**
-   * The name the file is read as: its key when that names a format, else JSONL (the one format of
-   * OpenAI's fine-tuning files; an uploaded file's key need not have an extension).
-   */
-  static String readAs(String key) {
-    return Format.of(key).isPresent() ? key : key + ".jsonl";
-  }
-
   public Checked check(String domain, Role role, FineTuningRequested.File file) {
     String bucket = file.bucket();
     String key = file.key();
@@ -124,7 +116,7 @@ public class JobFiles {
     if (tooLarge != null) {
       return unread(domain, role, file, size, tooLarge, IngestMetrics.Reason.TOO_LARGE, true);
     }
-    SampleFiles.Read read = files.read(bucket, key, readAs(key));
+    SampleFiles.Read read = files.read(bucket, key, Format.readAs(key));
     SampleReader.Result result = read.result();
     List<Issue> issues = new ArrayList<>(result.issues());
     long count = result.issueCount();

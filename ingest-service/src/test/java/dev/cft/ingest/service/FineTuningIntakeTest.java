@@ -132,9 +132,9 @@ class FineTuningIntakeTest {
 
   @Test
   void anUploadIsReadAsItsKeyNamesItElseAsJsonl() {
-    assertEquals("files/f/data.csv", JobFiles.readAs("files/f/data.csv"));
-    assertEquals("files/f/data.jsonl.gz", JobFiles.readAs("files/f/data.jsonl.gz"));
-    assertEquals("_files/file-abc.jsonl", JobFiles.readAs("_files/file-abc"));
+    assertEquals("files/f/data.csv", dev.cft.datasets.Format.readAs("files/f/data.csv"));
+    assertEquals("files/f/data.jsonl.gz", dev.cft.datasets.Format.readAs("files/f/data.jsonl.gz"));
+    assertEquals("_files/file-abc.jsonl", dev.cft.datasets.Format.readAs("_files/file-abc"));
   }
 
   static FineTuningRequested request(String job) {
