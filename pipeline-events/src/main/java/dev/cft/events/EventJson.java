@@ -84,7 +84,7 @@ public final class EventJson {
    * Jackson's problem without the echo of the input (possibly large, possibly sensitive) but with
    * the field it concerns: for a missing number that is only in the path, not the message.
    */
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     if (!(e instanceof JsonProcessingException processing)) {
       return e.getMessage();
     }
