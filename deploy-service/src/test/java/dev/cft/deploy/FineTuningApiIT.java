@@ -109,12 +109,7 @@ class FineTuningApiIT {
     TestModels.saveTrained(dir, 5);
     String prefix = ModelKeys.version(domain, version);
     store.uploadDirectory(dir, "models", prefix);
-    store.writeString(
-        "models",
-        prefix + ModelKeys.EVALUATION,
-        "{\"passed\":false,\"reasons\":[\"val loss worse\"]}",
-        "application/json");
-    store.writeString("models", prefix + ModelKeys.CARD, "{\"jobId\":\"j\"}", "application/json");
+    RegistryDocuments.write(store, domain, version, false, "val loss worse");
     if (production) {
       registry.promote(domain, version, "test", "corr-" + domain);
     }
@@ -475,7 +470,7 @@ class FineTuningApiIT {
       Thread.sleep(200);
     }
     assertTrue(
-        registry.history(domain).stream().noneMatch(h -> h.path("version").asText().equals("v2")),
+        registry.history(domain).stream().noneMatch(h -> h.version().equals("v2")),
         "the cancelled job's model never was production: " + registry.history(domain));
     FineTuningJob after = client.fineTuning().jobs().retrieve(job.id());
     assertEquals(FineTuningJob.Status.CANCELLED, after.status(), "a verdict does not revive it");

@@ -69,26 +69,14 @@ class ServingIT {
     TestModels.saveTrained(dir, steps);
     String prefix = ModelKeys.version(domain, version);
     store.uploadDirectory(dir, "models", prefix);
-    store.writeString(
-        "models",
-        prefix + ModelKeys.CARD,
-        "{\"jobId\":\"job-"
-            + version
-            + "\",\"lineage\":{\"datasetVersion\":"
-            + version.substring(1)
-            + "}}",
-        "application/json");
-    store.writeString(
-        "models",
-        prefix + ModelKeys.EVALUATION,
-        "{\"passed\":"
-            + passed
-            + ",\"reasons\":[\""
-            + (passed
-                ? "val loss improved"
-                : "val loss 5.5 vs production 2.1 (+160 %): must improve by at least 1.00 %")
-            + "\"],\"candidate\":{\"val\":{\"loss\":1.0}}}",
-        "application/json");
+    RegistryDocuments.write(
+        store,
+        domain,
+        version,
+        passed,
+        passed
+            ? "val loss improved"
+            : "val loss 5.5 vs production 2.1 (+160 %): must improve by at least 1.00 %");
   }
 
   static EvaluationCompleted verdict(String domain, String version, boolean passed) {

@@ -1,20 +1,20 @@
 package dev.cft.deploy.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.events.Buckets;
 import dev.cft.events.ModelKeys;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.EvaluationReport;
+import dev.cft.events.documents.HistoryEntry;
+import dev.cft.events.documents.ModelAlias;
+import dev.cft.events.documents.ModelCard;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -26,7 +26,6 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class ModelRegistry {
   static final String PRODUCTION_SUFFIX = "/aliases/" + ModelKeys.PRODUCTION + ".json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An alias move: production went from {@code from} (null: none) to {@code to}. */
   public record Move(String domain, String from, String to, String action) {}
@@ -46,9 +45,7 @@ public class ModelRegistry {
   }
 
   private Optional<String> alias(String domain, String alias) {
-    return store
-        .readIfExists(Buckets.MODELS, ModelKeys.alias(domain, alias))
-        .map(bytes -> json(bytes).path("version").asText(null));
+    return read(ModelKeys.alias(domain, alias), ModelAlias.class).map(ModelAlias::version);
   }
 
   /** Domains with a production model. */
@@ -91,7 +88,8 @@ public class ModelRegistry {
     }
     current.ifPresent(old -> writeAlias(domain, ModelKeys.PREVIOUS, old, "replaced by " + version));
     writeAlias(domain, ModelKeys.PRODUCTION, version, reason);
-    appendHistory(domain, "PROMOTED", version, current.orElse(null), reason, correlationId);
+    appendHistory(
+        domain, HistoryEntry.Action.PROMOTED, version, current.orElse(null), reason, correlationId);
     return new Move(domain, current.orElse(null), version, "PROMOTED");
   }
 
@@ -110,61 +108,53 @@ public class ModelRegistry {
                 () -> new IllegalStateException(domain + " has no previous model to roll back to"));
     writeAlias(domain, ModelKeys.PREVIOUS, current, "rolled back from");
     writeAlias(domain, ModelKeys.PRODUCTION, back, reason);
-    appendHistory(domain, "ROLLED_BACK", back, current, reason, null);
+    appendHistory(domain, HistoryEntry.Action.ROLLED_BACK, back, current, reason, null);
     return new Move(domain, current, back, "ROLLED_BACK");
   }
 
   /** The domain's registry view: aliases, every version with its status and verdict, history. */
-  public ObjectNode describe(String domain) {
+  public RegistryView describe(String domain) {
     String production = production(domain).orElse(null);
-    ObjectNode view = JSON.createObjectNode();
-    view.put("domain", domain).put("production", production);
-    view.put("previous", previous(domain).orElse(null));
-    List<JsonNode> history = history(domain);
+    List<HistoryEntry> history = history(domain);
     TreeSet<String> everPromoted = new TreeSet<>();
-    history.forEach(h -> everPromoted.add(h.path("version").asText()));
-    ArrayNode versions = view.putArray("versions");
+    history.forEach(h -> everPromoted.add(h.version()));
+    List<RegistryView.Version> versions = new ArrayList<>();
     for (String version : versions(domain)) {
       String prefix = ModelKeys.version(domain, version);
-      JsonNode card =
-          store
-              .readIfExists(Buckets.MODELS, prefix + ModelKeys.CARD)
-              .map(ModelRegistry::json)
-              .orElse(null);
-      JsonNode evaluation =
-          store
-              .readIfExists(Buckets.MODELS, prefix + ModelKeys.EVALUATION)
-              .map(ModelRegistry::json)
-              .orElse(null);
-      ObjectNode v = versions.addObject();
-      v.put("version", version);
-      String status =
-          version.equals(production)
-              ? "production"
-              : evaluation != null && !evaluation.path("passed").asBoolean()
-                  ? "rejected"
-                  : everPromoted.contains(version) ? "retired" : "candidate";
-      v.put("status", status);
-      if (card != null) {
-        v.set("datasetVersion", card.path("lineage").path("datasetVersion"));
-        v.set("jobId", card.path("jobId"));
-        v.set("parentVersion", card.path("lineage").path("parentVersion"));
-        v.set("correlationId", card.path("correlationId"));
-        v.set("training", card.path("metrics"));
-      }
-      if (evaluation != null) {
-        v.set("metrics", evaluation.path("candidate"));
-        ObjectNode verdict = v.putObject("verdict");
-        verdict.set("passed", evaluation.path("passed"));
-        verdict.set("reasons", evaluation.path("reasons"));
-        verdict.set("comparedWith", evaluation.path("productionVersion"));
-      } else {
-        v.putNull("verdict");
-      }
+      ModelCard card = read(prefix + ModelKeys.CARD, ModelCard.class).orElse(null);
+      EvaluationReport evaluation =
+          read(prefix + ModelKeys.EVALUATION, EvaluationReport.class).orElse(null);
+      versions.add(
+          new RegistryView.Version(
+              version,
+              status(version, production, evaluation, everPromoted),
+              card == null || card.lineage() == null ? null : card.lineage().datasetVersion(),
+              card == null ? null : card.jobId(),
+              card == null || card.lineage() == null ? null : card.lineage().parentVersion(),
+              card == null ? null : card.correlationId(),
+              card == null ? null : card.metrics(),
+              evaluation == null ? null : evaluation.candidate(),
+              evaluation == null
+                  ? null
+                  : new RegistryView.Verdict(
+                      evaluation.passed(), evaluation.reasons(), evaluation.productionVersion())));
     }
-    ArrayNode h = view.putArray("history");
-    history.forEach(h::add);
-    return view;
+    return new RegistryView(domain, production, previous(domain).orElse(null), versions, history);
+  }
+
+  /**
+   * A version's status, derived rather than stored a second time: production by its alias, rejected
+   * by its verdict, retired once it was production, else a candidate.
+   */
+  static String status(
+      String version, String production, EvaluationReport evaluation, Set<String> everPromoted) {
+    if (version.equals(production)) {
+      return "production";
+    }
+    if (evaluation != null && !evaluation.passed()) {
+      return "rejected";
+    }
+    return everPromoted.contains(version) ? "retired" : "candidate";
   }
 
   /** Version names, oldest first ({@code v2} before {@code v10}). */
@@ -194,15 +184,16 @@ public class ModelRegistry {
     }
   }
 
-  public List<JsonNode> history(String domain) {
-    List<JsonNode> entries = new ArrayList<>();
+  public List<HistoryEntry> history(String domain) {
+    String key = ModelKeys.history(domain);
+    List<HistoryEntry> entries = new ArrayList<>();
     store
-        .readIfExists(Buckets.MODELS, ModelKeys.history(domain))
+        .readIfExists(Buckets.MODELS, key)
         .ifPresent(
             bytes -> {
               for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
-                  entries.add(json(line.getBytes(StandardCharsets.UTF_8)));
+                  entries.add(Documents.read(line, HistoryEntry.class, where(key)));
                 }
               }
             });
@@ -210,36 +201,41 @@ public class ModelRegistry {
   }
 
   private void writeAlias(String domain, String alias, String version, String reason) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("version", version).put("at", Instant.now().toString()).put("reason", reason);
-    store.writeString(
-        Buckets.MODELS, ModelKeys.alias(domain, alias), node.toString(), "application/json");
+    store.write(
+        Buckets.MODELS,
+        ModelKeys.alias(domain, alias),
+        Documents.write(new ModelAlias(version, Instant.now(), reason)),
+        "application/json");
   }
 
   private void appendHistory(
       String domain,
-      String action,
+      HistoryEntry.Action action,
       String version,
       String from,
       String reason,
       String correlationId) {
-    ObjectNode entry = JSON.createObjectNode();
-    entry.put("at", Instant.now().toString()).put("action", action).put("version", version);
-    entry.put("from", from).put("reason", reason).put("correlationId", correlationId);
+    HistoryEntry entry =
+        new HistoryEntry(Instant.now(), action, version, from, reason, correlationId);
     String old =
         store
             .readIfExists(Buckets.MODELS, ModelKeys.history(domain))
             .map(b -> new String(b, StandardCharsets.UTF_8))
             .orElse("");
     store.writeString(
-        Buckets.MODELS, ModelKeys.history(domain), old + entry + "\n", "application/x-ndjson");
+        Buckets.MODELS,
+        ModelKeys.history(domain),
+        old + Documents.line(entry) + "\n",
+        "application/x-ndjson");
   }
 
-  private static JsonNode json(byte[] bytes) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private <T> Optional<T> read(String key, Class<T> type) {
+    return store
+        .readIfExists(Buckets.MODELS, key)
+        .map(bytes -> Documents.read(bytes, type, where(key)));
+  }
+
+  private static String where(String key) {
+    return "s3://" + Buckets.MODELS + "/" + key;
   }
 }

@@ -1,8 +1,8 @@
 package dev.cft.deploy.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.deploy.messaging.Promotions;
 import dev.cft.deploy.registry.ModelRegistry;
+import dev.cft.deploy.registry.RegistryView;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,8 +27,8 @@ public class RegistryResource {
 
   @GET
   public Response describe(@PathParam("domain") String domain) {
-    ObjectNode view = registry.describe(domain);
-    if (view.path("versions").isEmpty()) {
+    RegistryView view = registry.describe(domain);
+    if (view.versions().isEmpty()) {
       return Response.status(404)
           .entity(
               OpenAiError.body(
