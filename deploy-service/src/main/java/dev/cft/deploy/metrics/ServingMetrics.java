@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Serving's and the registry's metrics; names in the README's metrics table. */
+/** Serving's and the registry's metrics; names in docs/operations.md, "Metrics". */
 @ApplicationScoped
 public class ServingMetrics {
   /** The model tag of a request that named no served model: keeps the tag's values bounded. */
