@@ -558,6 +558,32 @@ class FineTuningApiIT {
   }
 
   @Test
+  void theApiIsDescribedAsOpenApi() throws Exception {
+    java.net.http.HttpResponse<String> description =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "q/openapi?format=json"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, description.statusCode());
+    com.fasterxml.jackson.databind.JsonNode api =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(description.body());
+    for (String path :
+        List.of(
+            "/v1/files",
+            "/v1/fine_tuning/jobs",
+            "/v1/fine_tuning/jobs/{id}/cancel",
+            "/v1/chat/completions",
+            "/models/{domain}")) {
+      assertTrue(api.path("paths").has(path), path + " in " + api.path("paths").fieldNames());
+    }
+    assertEquals(
+        "bearer",
+        api.path("components").path("securitySchemes").path("bearer").path("scheme").asText());
+  }
+
+  @Test
   void unknownIdsAre404sAndTheApiNeedsAKey() {
     OpenAIClient client = client(KEY);
     NotFoundException missing =

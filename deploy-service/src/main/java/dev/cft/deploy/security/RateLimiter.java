@@ -15,10 +15,20 @@ public class RateLimiter {
   private static final long MINUTE_NANOS = 60_000_000_000L;
 
   private final int perMinute;
+  private final java.util.function.LongSupplier clock;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+  @jakarta.inject.Inject
   public RateLimiter(DeployConfig config) {
-    this.perMinute = config.limits().requestsPerMinute();
+    this(config.limits().requestsPerMinute(), System::nanoTime);
+  }
+
+  /**
+   * @param clock nanoseconds, as {@link System#nanoTime}
+   */
+  RateLimiter(int perMinute, java.util.function.LongSupplier clock) {
+    this.perMinute = perMinute;
+    this.clock = clock;
   }
 
   private static final class Bucket {
@@ -36,7 +46,7 @@ public class RateLimiter {
     if (perMinute <= 0) {
       return true;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (buckets.size() > 10_000) {
       buckets.values().removeIf(b -> now - b.at > MINUTE_NANOS);
     }
