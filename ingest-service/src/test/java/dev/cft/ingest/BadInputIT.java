@@ -3,11 +3,11 @@ package dev.cft.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.datasets.Hashes;
 import dev.cft.events.S3EventNotifications;
 import dev.cft.events.Topics;
+import dev.cft.events.documents.IngestLedgerEntry;
+import dev.cft.events.documents.QuarantineReport;
 import dev.cft.ingest.service.IngestService;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
@@ -44,7 +44,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(LocalStackResource.class)
 class BadInputIT {
   static final Duration WAIT = Duration.ofMinutes(2);
-  static final ObjectMapper JSON = new ObjectMapper();
   static final String CORPUS = "/bad-input/";
   static final String CHAT =
       "{\"messages\":[{\"role\":\"user\",\"content\":\"Where is my invoice?\"},"
@@ -121,8 +120,8 @@ class BadInputIT {
 
   private void check(List<Case> cases, Map<String, String> wrong) throws Exception {
     for (Case c : cases) {
-      JsonNode ledger = awaitLedger(c);
-      String outcome = ledger.path("outcome").asText().toLowerCase(java.util.Locale.ROOT);
+      IngestLedgerEntry ledger = awaitLedger(c);
+      String outcome = ledger.outcome().toLowerCase(java.util.Locale.ROOT);
       if (!outcome.equals(c.outcome())) {
         wrong.put(c.name(), "expected " + c.outcome() + ", was " + ledger);
         continue;
@@ -154,13 +153,11 @@ class BadInputIT {
     if (safe && !java.util.Arrays.equals(c.content(), store.read("quarantine", c.key()))) {
       return "the quarantined copy differs from the original";
     }
-    JsonNode report = JSON.readTree(store.read("quarantine", errorsKey));
-    for (JsonNode error : report.path("errors")) {
-      boolean lineMatches =
-          c.line() == null ? error.path("line").isNull() : error.path("line").asLong() == c.line();
-      String said =
-          (error.path("field").isTextual() ? error.path("field").asText() + ": " : "")
-              + error.path("message").asText();
+    QuarantineReport report =
+        IngestFlowIT.document(store, "quarantine", errorsKey, QuarantineReport.class);
+    for (QuarantineReport.Error error : report.errors()) {
+      boolean lineMatches = java.util.Objects.equals(c.line(), error.line());
+      String said = (error.field() != null ? error.field() + ": " : "") + error.message();
       if (lineMatches && said.contains(c.says())) {
         return null;
       }
@@ -176,13 +173,14 @@ class BadInputIT {
             "ingest", c.key(), c.content().length, "0123abcd", null, Instant.now()));
   }
 
-  private JsonNode awaitLedger(Case c) throws Exception {
+  private IngestLedgerEntry awaitLedger(Case c) throws Exception {
     String domain = c.key().substring(0, c.key().indexOf('/'));
     long until = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < until) {
       for (ObjectStore.Entry entry : store.list("datasets", "_ingested/" + domain + "/")) {
-        JsonNode ledger = JSON.readTree(store.read("datasets", entry.key()));
-        if (c.key().equals(ledger.path("key").asText())) {
+        IngestLedgerEntry ledger =
+            IngestFlowIT.document(store, "datasets", entry.key(), IngestLedgerEntry.class);
+        if (c.key().equals(ledger.key())) {
           return ledger;
         }
       }

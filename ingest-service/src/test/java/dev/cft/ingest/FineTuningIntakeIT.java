@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.datasets.DatasetBuilder;
 import dev.cft.datasets.Hashes;
 import dev.cft.events.DatasetReady;
@@ -15,6 +13,10 @@ import dev.cft.events.FineTuning;
 import dev.cft.events.FineTuningRequested;
 import dev.cft.events.IngestRejected;
 import dev.cft.events.Topics;
+import dev.cft.events.documents.DatasetManifest;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.IngestLedgerEntry;
+import dev.cft.events.documents.QuarantineReport;
 import dev.cft.ingest.service.GivenSplits;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
@@ -44,7 +46,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(LocalStackResource.class)
 class FineTuningIntakeIT {
   static final Duration WAIT = Duration.ofSeconds(60);
-  static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where deploy-service keeps uploaded files (the event names it; nothing here assumes it). */
   static final String FILES = "fine-tuning";
@@ -99,8 +100,8 @@ class FineTuningIntakeIT {
     TestEvents.publish(Topics.FINE_TUNING_REQUESTS, request.domain(), request);
   }
 
-  JsonNode json(String bucket, String key) throws Exception {
-    return JSON.readTree(store.read(bucket, key));
+  DatasetManifest manifest(String key) {
+    return IngestFlowIT.document(store, "datasets", key, DatasetManifest.class);
   }
 
   /** The record that carried {@code eventId}, for its key. */
@@ -130,19 +131,17 @@ class FineTuningIntakeIT {
     assertEquals(v1.trainExamples(), store.readString("datasets", v1.trainKey()).lines().count());
     assertEquals(v1.valExamples(), store.readString("datasets", v1.valKey()).lines().count());
     assertEquals(30, store.readString("datasets", v1.prefix() + "index.tsv").lines().count());
-    JsonNode manifest = json("datasets", v1.manifestKey());
-    assertEquals(request.correlationId(), manifest.path("fineTuningJob").path("id").asText());
+    DatasetManifest manifest = manifest(v1.manifestKey());
     assertEquals(
-        request.training().id(), manifest.path("fineTuningJob").path("trainingFile").asText());
-    assertTrue(manifest.path("fineTuningJob").path("validationFile").isNull());
-    JsonNode source = manifest.path("sources").get(0);
-    assertEquals("training", source.path("role").asText());
-    assertEquals(request.training().id(), source.path("fileId").asText());
-    assertEquals(request.training().key(), source.path("key").asText());
-    assertEquals(
-        Hashes.sha256(content.getBytes(StandardCharsets.UTF_8)), source.path("sha256").asText());
-    assertEquals(DatasetBuilder.SPLIT_RULE, manifest.path("split").path("rule").asText());
-    assertEquals(30, manifest.path("counts").path("read").asInt());
+        new DatasetManifest.FineTuningJob(request.correlationId(), request.training().id(), null),
+        manifest.fineTuningJob());
+    DatasetManifest.Source source = manifest.sources().get(0);
+    assertEquals("training", source.role());
+    assertEquals(request.training().id(), source.fileId());
+    assertEquals(request.training().key(), source.key());
+    assertEquals(Hashes.sha256(content.getBytes(StandardCharsets.UTF_8)), source.sha256());
+    assertEquals(DatasetBuilder.SPLIT_RULE, manifest.split().rule());
+    assertEquals(30, manifest.counts().read());
   }
 
   @Test
@@ -162,11 +161,11 @@ class FineTuningIntakeIT {
     assertEquals(
         List.of(FILES + "/" + request.training().key(), FILES + "/" + request.validation().key()),
         v1.sourceKeys());
-    JsonNode manifest = json("datasets", v1.manifestKey());
-    assertEquals(GivenSplits.RULE, manifest.path("split").path("rule").asText());
-    assertEquals(
-        request.validation().id(), manifest.path("fineTuningJob").path("validationFile").asText());
-    assertEquals("validation", manifest.path("sources").get(1).path("role").asText());
+    DatasetManifest manifest = manifest(v1.manifestKey());
+    assertEquals(GivenSplits.RULE, manifest.split().rule());
+    assertNull(manifest.split().valFraction(), "no hash rule, no fraction");
+    assertEquals(request.validation().id(), manifest.fineTuningJob().validationFile());
+    assertEquals("validation", manifest.sources().get(1).role());
   }
 
   @Test
@@ -196,9 +195,10 @@ class FineTuningIntakeIT {
     assertEquals(quarantined + ".errors.json", event.errorsKey());
     assertArrayEquals(
         content.getBytes(StandardCharsets.UTF_8), store.read("quarantine", quarantined));
-    JsonNode report = json("quarantine", event.errorsKey());
-    assertEquals(2, report.path("errors").get(0).path("line").asInt());
-    assertEquals(request.correlationId(), report.path("fineTuningJob").asText());
+    QuarantineReport report =
+        IngestFlowIT.document(store, "quarantine", event.errorsKey(), QuarantineReport.class);
+    assertEquals(2L, report.errors().get(0).line());
+    assertEquals(request.correlationId(), report.fineTuningJob());
     assertTrue(store.exists(FILES, request.training().key()), "the upload stays");
     awaitLedger(request);
     assertTrue(store.list("datasets", domain + "/").isEmpty(), "no dataset version");
@@ -274,10 +274,9 @@ class FineTuningIntakeIT {
     assertEquals(sent.get(0), sent.get(1), "the same event, id and all");
     assertEquals(1, sent.get(0).datasetVersion());
     assertFalse(store.exists("datasets", domain + "/v2/manifest.json"));
-    JsonNode ledger =
-        json("datasets", "_ingested/" + domain + "/" + request.correlationId() + ".json");
-    assertEquals("ACCEPTED", ledger.path("outcome").asText());
-    assertEquals(sent.get(0).eventId(), ledger.path("ready").path("eventId").asText());
+    IngestLedgerEntry ledger = awaitLedger(request);
+    assertEquals("ACCEPTED", ledger.outcome());
+    assertEquals(sent.get(0).eventId(), ledger.ready().eventId());
   }
 
   @Test
@@ -322,17 +321,18 @@ class FineTuningIntakeIT {
   }
 
   /** The job's ledger entry, once its outcome is recorded. */
-  JsonNode awaitLedger(FineTuningRequested request) throws Exception {
+  IngestLedgerEntry awaitLedger(FineTuningRequested request) throws Exception {
     return awaitLedger(store, request);
   }
 
-  static JsonNode awaitLedger(ObjectStore store, FineTuningRequested request) throws Exception {
+  static IngestLedgerEntry awaitLedger(ObjectStore store, FineTuningRequested request)
+      throws Exception {
     String key = "_ingested/" + request.domain() + "/" + request.correlationId() + ".json";
     long until = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < until) {
       var entry = store.readIfExists("datasets", key);
       if (entry.isPresent()) {
-        return JSON.readTree(entry.get());
+        return Documents.read(entry.get(), IngestLedgerEntry.class, key);
       }
       Thread.sleep(200);
     }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.IngestRejected;
 import dev.cft.events.Topics;
+import dev.cft.events.documents.DatasetManifest;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.QuarantineReport;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.TopicWatcher;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(LocalStackResource.class)
 class IngestFlowIT {
   static final Duration WAIT = Duration.ofSeconds(30);
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject ObjectStore store;
 
@@ -77,8 +77,13 @@ class IngestFlowIT {
         "application/x-ndjson");
   }
 
-  JsonNode json(String bucket, String key) throws Exception {
-    return JSON.readTree(store.read(bucket, key));
+  /** A document ingest keeps in the store, read as the services read it. */
+  static <T> T document(ObjectStore store, String bucket, String key, Class<T> type) {
+    return Documents.read(store.read(bucket, key), type, bucket + "/" + key);
+  }
+
+  DatasetManifest manifest(String key) {
+    return document(store, "datasets", key, DatasetManifest.class);
   }
 
   @Test
@@ -91,10 +96,10 @@ class IngestFlowIT {
     assertTrue(v1.valExamples() > 0, "some examples held out");
     assertNull(v1.parentVersion());
     assertEquals(List.of("ingest/" + domain + "/first.jsonl"), v1.sourceKeys());
-    JsonNode manifest = json("datasets", v1.manifestKey());
-    assertEquals(2, manifest.path("counts").path("duplicatesInFile").asInt());
-    assertEquals(0, manifest.path("split").path("inputsInBothSplits").asInt());
-    assertEquals(v1.correlationId(), manifest.path("correlationId").asText());
+    DatasetManifest manifest = manifest(v1.manifestKey());
+    assertEquals(2, manifest.counts().duplicatesInFile());
+    assertEquals(0, manifest.split().inputsInBothSplits());
+    assertEquals(v1.correlationId(), manifest.correlationId());
     String train = store.readString("datasets", v1.trainKey());
     assertEquals(v1.trainExamples(), train.lines().count());
     assertTrue(train.startsWith("{\"messages\":[{\"role\":\"user\""), train);
@@ -108,12 +113,7 @@ class IngestFlowIT {
             DatasetReady.class, e -> e.domain().equals(domain) && e.datasetVersion() == 2, WAIT);
     assertEquals(10, v2.trainExamples() + v2.valExamples(), "only examples v1 lacks");
     assertEquals(1, v2.parentVersion());
-    assertEquals(
-        10,
-        json("datasets", v2.manifestKey())
-            .path("counts")
-            .path("duplicatesOfEarlierVersions")
-            .asInt());
+    assertEquals(10, manifest(v2.manifestKey()).counts().duplicatesOfEarlierVersions());
     awaitLedger(3);
     List<Integer> versions =
         ready.drain(Duration.ofSeconds(2)).stream()
@@ -148,10 +148,11 @@ class IngestFlowIT {
         content.getBytes(StandardCharsets.UTF_8),
         store.read("quarantine", event.quarantineKey()),
         "the original, unchanged");
-    JsonNode errors = json("quarantine", event.errorsKey());
-    assertEquals(2, errors.path("errors").size());
-    assertEquals(4, errors.path("errors").get(1).path("line").asInt());
-    assertEquals("messages", errors.path("errors").get(1).path("field").asText());
+    QuarantineReport report =
+        document(store, "quarantine", event.errorsKey(), QuarantineReport.class);
+    assertEquals(2, report.errors().size());
+    assertEquals(4L, report.errors().get(1).line());
+    assertEquals("messages", report.errors().get(1).field());
     assertTrue(
         store.exists("ingest", domain + "/bad.jsonl"), "the original stays where it was dropped");
     awaitLedger(1);
@@ -241,11 +242,7 @@ class IngestFlowIT {
     for (int v = 1; v <= versions; v++) {
       assertEquals(
           d + "/" + file.apply(v),
-          json("datasets", d + "/v" + v + "/manifest.json")
-              .path("sources")
-              .get(0)
-              .path("key")
-              .asText(),
+          manifest(d + "/v" + v + "/manifest.json").sources().get(0).key(),
           d + " v" + v);
     }
     assertTrue(!store.exists("datasets", d + "/v" + (versions + 1) + "/manifest.json"));

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.FineTuningRequested;
 import dev.cft.events.IngestRejected;
 import dev.cft.events.Topics;
+import dev.cft.events.documents.DatasetManifest;
+import dev.cft.events.documents.QuarantineReport;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.SharedLocalStack;
@@ -67,13 +67,14 @@ class PartialIngestIT {
 
       DatasetReady v1 = ready.await(DatasetReady.class, e -> e.domain().equals(domain), WAIT);
       assertEquals(12, v1.trainExamples() + v1.valExamples());
-      JsonNode manifest = new ObjectMapper().readTree(store.read("datasets", v1.manifestKey()));
-      assertEquals(2, manifest.path("counts").path("rejected").asInt());
-      JsonNode errors =
-          new ObjectMapper()
-              .readTree(store.read("quarantine", domain + "/mixed.jsonl.errors.json"));
-      assertEquals(6, errors.path("errors").get(0).path("line").asInt());
-      assertEquals(14, errors.path("errors").get(1).path("line").asInt());
+      DatasetManifest manifest =
+          IngestFlowIT.document(store, "datasets", v1.manifestKey(), DatasetManifest.class);
+      assertEquals(2, manifest.counts().rejected());
+      QuarantineReport report =
+          IngestFlowIT.document(
+              store, "quarantine", domain + "/mixed.jsonl.errors.json", QuarantineReport.class);
+      assertEquals(6L, report.errors().get(0).line());
+      assertEquals(14L, report.errors().get(1).line());
       assertArrayEquals(bytes, store.read("quarantine", domain + "/mixed.jsonl"));
       assertTrue(
           rejected
@@ -98,8 +99,7 @@ class PartialIngestIT {
           rejected.await(IngestRejected.class, e -> e.domain().equals(domain), WAIT);
       assertEquals(request.correlationId(), event.correlationId());
       assertEquals(6L, event.errors().get(0).line());
-      assertEquals(
-          "REJECTED", FineTuningIntakeIT.awaitLedger(store, request).path("outcome").asText());
+      assertEquals("REJECTED", FineTuningIntakeIT.awaitLedger(store, request).outcome());
       assertTrue(store.list("datasets", domain + "/").isEmpty(), "no dataset version");
     }
   }

@@ -1,13 +1,12 @@
 package dev.cft.ingest.service;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.datasets.DatasetBuilder;
 import dev.cft.datasets.Hashes;
 import dev.cft.datasets.Issue;
 import dev.cft.events.EventIds;
 import dev.cft.events.FineTuningRequested;
 import dev.cft.events.IngestRejected;
+import dev.cft.events.documents.DatasetManifest;
 import dev.cft.ingest.config.IngestConfig;
 import dev.cft.ingest.metrics.IngestMetrics;
 import dev.cft.ingest.service.JobFiles.Checked;
@@ -110,38 +109,33 @@ public class FineTuningIntake {
     if (built.train().isEmpty()) {
       // Also the path of a retry after a crash between writing the version and recording it.
       return maker
-          .find(base, m -> job.equals(m.path("fineTuningJob").path("id").asText()))
+          .find(base, m -> m.fineTuningJob() != null && job.equals(m.fineTuningJob().id()))
           .map(
               m ->
                   Outcome.accepted(
                       maker.ready(m, job, request.fineTuning()),
-                      "v" + m.path("version").asInt() + " (announced again)"))
+                      "v" + m.version() + " (announced again)"))
           .orElseGet(() -> nothingNew(request, training, built, base.existing()));
     }
-    ObjectNode manifest = maker.header(base, job);
-    ObjectNode about = manifest.putObject("fineTuningJob").put("id", job);
-    about.put("trainingFile", training.file().id());
-    about.put("validationFile", validation == null ? null : validation.file().id());
-    ArrayNode sources = manifest.putArray("sources");
-    long read = 0;
-    for (Checked c : checked) {
-      ObjectNode source = sources.addObject().put("role", c.role().label());
-      source.put("fileId", c.file().id()).put("bucket", c.file().bucket());
-      source.put("key", c.file().key()).put("size", c.size()).put("sha256", c.read().sha256());
-      read += c.samples().size();
-    }
-    manifest.put("format", training.read().result().format().name());
-    manifest.put("kind", training.samples().get(0).kind());
-    maker.content(
-        manifest,
-        built,
-        read,
-        0,
-        validation == null ? DatasetBuilder.SPLIT_RULE : GivenSplits.RULE,
-        validation == null ? config.valFraction() : null);
+    DatasetManifest.FineTuningJob about =
+        new DatasetManifest.FineTuningJob(
+            job, training.file().id(), validation == null ? null : validation.file().id());
+    VersionMaker.Origin origin =
+        new VersionMaker.Origin(
+            job,
+            about,
+            checked.stream().map(Checked::source).toList(),
+            training.read().result().format(),
+            training.samples().get(0).kind(),
+            checked.stream().mapToLong(c -> c.samples().size()).sum(),
+            0);
+    DatasetManifest manifest =
+        validation == null
+            ? maker.manifest(base, origin, built, DatasetBuilder.SPLIT_RULE, config.valFraction())
+            : maker.manifest(base, origin, built, GivenSplits.RULE, null);
     return Outcome.accepted(
         maker.write(built, manifest, request.fineTuning()),
-        "v" + manifest.path("version").asInt() + " for " + job);
+        "v" + manifest.version() + " for " + job);
   }
 
   /** Nothing to train on: rejected, so that the job fails rather than waits for ever. */
@@ -228,9 +222,15 @@ public class FineTuningIntake {
       if (c.copy()) {
         quarantine.copy(c.file().bucket(), c.file().key(), key);
       }
-      ObjectNode about = quarantine.about(c.file().bucket() + "/" + c.file().key());
-      about.put("fineTuningJob", request.correlationId()).put("fileId", c.file().id());
-      quarantine.report(key, about.put("role", c.role().label()), c.issues(), c.issueCount());
+      quarantine.report(
+          key,
+          Quarantine.ofJobFile(
+              c.file().bucket() + "/" + c.file().key(),
+              request.correlationId(),
+              c.file().id(),
+              c.role().label(),
+              c.issues(),
+              c.issueCount()));
       issues.addAll(c.issues());
       count += c.issueCount();
     }
@@ -275,6 +275,7 @@ public class FineTuningIntake {
         request.training().bucket() + "/" + request.training().key(),
         request.correlationId(),
         request.occurredAt(),
-        outcome);
+        outcome,
+        true);
   }
 }

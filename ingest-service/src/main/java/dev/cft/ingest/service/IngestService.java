@@ -1,7 +1,5 @@
 package dev.cft.ingest.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.datasets.DatasetBuilder;
 import dev.cft.datasets.Issue;
 import dev.cft.datasets.Sample;
@@ -9,6 +7,7 @@ import dev.cft.datasets.SampleReader;
 import dev.cft.events.EventIds;
 import dev.cft.events.IngestRejected;
 import dev.cft.events.ObjectLanded;
+import dev.cft.events.documents.DatasetManifest;
 import dev.cft.ingest.config.IngestConfig;
 import dev.cft.ingest.metrics.IngestMetrics;
 import dev.cft.runtime.store.ObjectStore;
@@ -154,7 +153,7 @@ public class IngestService {
               m ->
                   Outcome.accepted(
                       maker.ready(m, landed.correlationId(), null),
-                      "v" + m.path("version").asInt() + " (announced again)"))
+                      "v" + m.version() + " (announced again)"))
           .orElseGet(
               () ->
                   Outcome.of(
@@ -166,30 +165,32 @@ public class IngestService {
                           + " "
                           + base.existing()));
     }
-    ObjectNode manifest = maker.header(base, landed.correlationId());
-    ObjectNode source = manifest.putArray("sources").addObject();
-    source.put("eventId", landed.eventId()).put("bucket", landed.bucket()).put("key", landed.key());
-    source.put("size", landed.size()).put("eTag", landed.eTag()).put("sha256", file.sha256());
-    manifest.put("format", read.format().name());
-    manifest.put("kind", read.samples().get(0).sample().kind());
-    maker.content(
-        manifest,
-        built,
-        read.samples().size(),
-        rejected,
-        DatasetBuilder.SPLIT_RULE,
-        config.valFraction());
-    return Outcome.accepted(
-        maker.write(built, manifest, null), "v" + manifest.path("version").asInt());
+    DatasetManifest.Source source =
+        new DatasetManifest.Source(
+            null,
+            null,
+            landed.eventId(),
+            landed.bucket(),
+            landed.key(),
+            landed.size(),
+            landed.eTag(),
+            file.sha256());
+    VersionMaker.Origin origin =
+        new VersionMaker.Origin(
+            landed.correlationId(),
+            null,
+            List.of(source),
+            read.format(),
+            samples.get(0).kind(),
+            samples.size(),
+            rejected);
+    DatasetManifest manifest =
+        maker.manifest(base, origin, built, DatasetBuilder.SPLIT_RULE, config.valFraction());
+    return Outcome.accepted(maker.write(built, manifest, null), "v" + manifest.version());
   }
 
-  private static boolean hasSource(JsonNode manifest, String eventId) {
-    for (JsonNode source : manifest.path("sources")) {
-      if (eventId.equals(source.path("eventId").asText())) {
-        return true;
-      }
-    }
-    return false;
+  private static boolean hasSource(DatasetManifest manifest, String eventId) {
+    return manifest.sources().stream().anyMatch(s -> eventId.equals(s.eventId()));
   }
 
   /** The report, and the original copied unchanged beside it when {@code copy}. */
@@ -199,9 +200,7 @@ public class IngestService {
     }
     quarantine.report(
         landed.key(),
-        quarantine.about(landed.bucket() + "/" + landed.key()).put("eventId", landed.eventId()),
-        issues,
-        count);
+        Quarantine.ofObject(landed.bucket() + "/" + landed.key(), landed.eventId(), issues, count));
   }
 
   /** A key whose segments are all names: no empty, {@code .} or {@code ..} segment. */
@@ -234,6 +233,7 @@ public class IngestService {
         landed.key(),
         landed.correlationId(),
         landed.occurredAt(),
-        outcome);
+        outcome,
+        false);
   }
 }

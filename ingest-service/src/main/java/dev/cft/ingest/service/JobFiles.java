@@ -5,6 +5,7 @@ import dev.cft.datasets.Issue;
 import dev.cft.datasets.Sample;
 import dev.cft.datasets.SampleReader;
 import dev.cft.events.FineTuningRequested;
+import dev.cft.events.documents.DatasetManifest;
 import dev.cft.ingest.metrics.IngestMetrics;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +52,12 @@ public class JobFiles {
 
     public boolean valid() {
       return issueCount == 0;
+    }
+
+    /** The file as a source of a dataset version's manifest (read, so {@code read} is set). */
+    public DatasetManifest.Source source() {
+      return new DatasetManifest.Source(
+          role.label(), file.id(), null, file.bucket(), file.key(), size, null, read.sha256());
     }
 
     public List<Sample> samples() {

@@ -1,10 +1,6 @@
 package dev.cft.ingest.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cft.events.DatasetReady;
-import dev.cft.events.EventJson;
-import dev.cft.events.IngestRejected;
+import dev.cft.events.documents.IngestLedgerEntry;
 import dev.cft.ingest.metrics.IngestMetrics;
 import dev.cft.ingest.storage.DatasetVersions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +13,6 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class OutcomeLedger {
-  private static final String READY = "ready";
-  private static final String REJECTED = "rejected";
-
   private final DatasetVersions versions;
   private final IngestMetrics metrics;
 
@@ -39,17 +32,16 @@ public class OutcomeLedger {
         .map(
             entry ->
                 Outcome.again(
-                    event(entry, READY, DatasetReady.class),
-                    event(entry, REJECTED, IngestRejected.class),
-                    "already "
-                        + entry.path("outcome").asText()
-                        + ": "
-                        + entry.path("detail").asText()));
+                    entry.ready(),
+                    entry.rejected(),
+                    "already " + entry.outcome() + ": " + entry.detail()));
   }
 
   /**
    * @param key what the entry is about, for people reading the ledger
    * @param landedAt when it was announced, for the time to {@code datasets.ready}
+   * @param keepEvent whether the entry keeps the event, to send it again when asked again (an API
+   *     job's; a dropped object already in the ledger is skipped)
    */
   public void record(
       String domain,
@@ -57,22 +49,26 @@ public class OutcomeLedger {
       String key,
       String correlationId,
       Instant landedAt,
-      Outcome outcome) {
+      Outcome outcome,
+      boolean keepEvent) {
     if (outcome.kind() == Outcome.Kind.SKIPPED) {
       return;
     }
     count(domain, landedAt, outcome);
-    ObjectNode entry = versions.json().createObjectNode();
-    entry.put("key", key).put("outcome", outcome.kind().name());
-    entry.put("detail", outcome.detail()).put("at", Instant.now().toString());
-    entry.put("correlationId", correlationId);
-    if (outcome.ready() != null) {
-      entry.set(READY, tree(outcome.ready()));
-    }
-    if (outcome.rejected() != null) {
-      entry.set(REJECTED, tree(outcome.rejected()));
-    }
-    versions.record(domain, id, entry);
+    versions.record(domain, id, entry(key, correlationId, outcome, keepEvent));
+  }
+
+  /** The ledger entry for {@code outcome}, as {@link #record} writes it. */
+  static IngestLedgerEntry entry(
+      String key, String correlationId, Outcome outcome, boolean keepEvent) {
+    return new IngestLedgerEntry(
+        key,
+        outcome.kind().name(),
+        outcome.detail(),
+        Instant.now(),
+        correlationId,
+        keepEvent ? outcome.ready() : null,
+        keepEvent ? outcome.rejected() : null);
   }
 
   /** The outcome in the metrics only (nothing to note where no ledger can be kept). */
@@ -83,21 +79,5 @@ public class OutcomeLedger {
       case DUPLICATE -> metrics.duplicate(domain);
       case REJECTED -> metrics.rejected(domain, outcome.reason());
     }
-  }
-
-  private JsonNode tree(Object event) {
-    try {
-      return versions.json().readTree(EventJson.toBytes(event));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static <T> T event(JsonNode entry, String field, Class<T> type) {
-    JsonNode node = entry.get(field);
-    return node == null || !node.isObject()
-        ? null
-        : EventJson.fromBytes(
-            node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
   }
 }

@@ -1,16 +1,13 @@
 package dev.cft.ingest.service;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.datasets.Hashes;
 import dev.cft.datasets.Issue;
 import dev.cft.events.IngestRejected;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.QuarantineReport;
 import dev.cft.ingest.config.IngestConfig;
-import dev.cft.ingest.storage.DatasetVersions;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -24,12 +21,10 @@ public class Quarantine {
   private static final Logger LOG = Logger.getLogger(Quarantine.class);
 
   private final ObjectStore store;
-  private final DatasetVersions versions;
   private final String bucket;
 
-  public Quarantine(ObjectStore store, DatasetVersions versions, IngestConfig config) {
+  public Quarantine(ObjectStore store, IngestConfig config) {
     this.store = store;
-    this.versions = versions;
     this.bucket = config.buckets().quarantine();
   }
 
@@ -42,35 +37,33 @@ public class Quarantine {
     store.copy(fromBucket, fromKey, bucket, quarantineKey);
   }
 
-  /** An object for the report's first fields (what was rejected); {@link #report} adds errors. */
-  public ObjectNode about(String source) {
-    return versions.json().createObjectNode().put("source", source);
+  /** The report of a dropped object: {@code source} is its {@code <bucket>/<key>}. */
+  public static QuarantineReport ofObject(
+      String source, String eventId, List<Issue> issues, long count) {
+    return new QuarantineReport(source, eventId, null, null, null, count, errors(issues));
   }
 
-  /** Writes {@link #errorsKey}{@code (quarantineKey)}: {@code about}, the count and the issues. */
-  public void report(String quarantineKey, ObjectNode about, List<Issue> issues, long count) {
-    ObjectNode report = about.deepCopy();
-    report.put("errorCount", count);
-    ArrayNode errors = report.putArray("errors");
-    for (Issue issue : issues) {
-      ObjectNode e = errors.addObject();
-      if (issue.line() == null) {
-        e.putNull("line");
-      } else {
-        e.put("line", issue.line());
-      }
-      e.put("field", issue.field()).put("message", issue.message());
-    }
-    try {
-      store.write(
-          bucket,
-          errorsKey(quarantineKey),
-          versions.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(report),
-          "application/json");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    LOG.warnf("%s: %d problems, first: %s", about.path("source").asText(), count, issues.get(0));
+  /** The report of an API job's file. */
+  public static QuarantineReport ofJobFile(
+      String source, String job, String fileId, String role, List<Issue> issues, long count) {
+    return new QuarantineReport(source, null, job, fileId, role, count, errors(issues));
+  }
+
+  /** Writes {@link #errorsKey}{@code (quarantineKey)}. */
+  public void report(String quarantineKey, QuarantineReport report) {
+    store.write(bucket, errorsKey(quarantineKey), Documents.write(report), "application/json");
+    QuarantineReport.Error first = report.errors().get(0);
+    LOG.warnf(
+        "%s: %d problems, first: %s",
+        report.source(),
+        report.errorCount(),
+        new Issue(first.line(), first.field(), first.message()));
+  }
+
+  private static List<QuarantineReport.Error> errors(List<Issue> issues) {
+    return issues.stream()
+        .map(i -> new QuarantineReport.Error(i.line(), i.field(), i.message()))
+        .toList();
   }
 
   /** Beside the quarantined copy; for a key no client should address, under a hash of it. */

@@ -1,16 +1,15 @@
 package dev.cft.ingest.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.datasets.DatasetBuilder;
+import dev.cft.datasets.Format;
 import dev.cft.datasets.Hashes;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
 import dev.cft.events.FineTuning;
+import dev.cft.events.documents.DatasetManifest;
 import dev.cft.ingest.storage.DatasetVersions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -18,13 +17,14 @@ import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
- * A new dataset version of a domain, whatever it was made from: its manifest (the caller adds its
- * sources between {@link #header} and {@link #content}), its files, and the {@link DatasetReady}
- * that announces it, the same event again for a version made earlier.
+ * A new dataset version of a domain, whatever it was made from: its manifest (from the caller's
+ * {@link Origin}), its files, and the {@link DatasetReady} that announces it, the same event again
+ * for a version made earlier.
  */
 @ApplicationScoped
 public class VersionMaker {
   private static final Logger LOG = Logger.getLogger(VersionMaker.class);
+  private static final String TOKEN_COUNTER = "utf8-bytes";
 
   /** A domain's finished versions and what they hold, to build the next one against. */
   public record Base(String domain, TreeSet<Integer> existing, DatasetBuilder.Earlier earlier) {}
@@ -40,71 +40,74 @@ public class VersionMaker {
     return new Base(domain, existing, versions.earlier(domain, existing));
   }
 
-  /** The manifest's first fields for the version after {@code base}'s. */
-  public ObjectNode header(Base base, String correlationId) {
-    TreeSet<Integer> existing = base.existing();
-    ObjectNode m = versions.json().createObjectNode();
-    m.put("domain", base.domain())
-        .put("version", existing.isEmpty() ? 1 : existing.last() + 1)
-        .put("createdAt", Instant.now().toString());
-    if (existing.isEmpty()) {
-      m.putNull("parentVersion");
-    } else {
-      m.put("parentVersion", existing.last());
-    }
-    m.put("correlationId", correlationId);
-    return m;
-  }
-
   /**
-   * What the version holds: counts, tokens, the content hash and the split.
+   * What a new version is made of, besides its examples.
    *
+   * @param correlationId the chain that makes it
+   * @param fineTuningJob the API job that makes it; null for a dropped file
    * @param read examples read from the sources
    * @param rejected problems found in them (the bad lines left out)
+   */
+  public record Origin(
+      String correlationId,
+      DatasetManifest.FineTuningJob fineTuningJob,
+      List<DatasetManifest.Source> sources,
+      Format format,
+      String kind,
+      long read,
+      long rejected) {}
+
+  /**
+   * The manifest of the version after {@code base}'s: where its examples came from, counts, tokens,
+   * the content hash and the split.
+   *
    * @param valFraction null when the split is not the hash rule's
    */
-  public void content(
-      ObjectNode m,
-      DatasetBuilder.Built built,
-      long read,
-      long rejected,
-      String splitRule,
-      Double valFraction) {
-    ObjectNode counts = m.putObject("counts");
-    counts.put("train", built.train().size()).put("val", built.val().size());
-    counts.put("read", read).put("rejected", rejected);
-    counts.put("duplicatesInFile", built.duplicatesInFile());
-    counts.put("duplicatesOfEarlierVersions", built.duplicatesOfEarlier());
-    ObjectNode tokens = m.putObject("tokens");
-    tokens.put("train", tokens(built.train())).put("val", tokens(built.val()));
-    tokens.put("counter", "utf8-bytes");
-    m.put(
-        "contentSha256",
+  public DatasetManifest manifest(
+      Base base, Origin origin, DatasetBuilder.Built built, String splitRule, Double valFraction) {
+    TreeSet<Integer> existing = base.existing();
+    Integer parent = existing.isEmpty() ? null : existing.last();
+    return new DatasetManifest(
+        base.domain(),
+        parent == null ? 1 : parent + 1,
+        Instant.now(),
+        parent,
+        origin.correlationId(),
+        origin.fineTuningJob(),
+        origin.sources(),
+        origin.format().name(),
+        origin.kind(),
+        new DatasetManifest.Counts(
+            built.train().size(),
+            built.val().size(),
+            origin.read(),
+            origin.rejected(),
+            built.duplicatesInFile(),
+            built.duplicatesOfEarlier()),
+        new DatasetManifest.Tokens(tokens(built.train()), tokens(built.val()), TOKEN_COUNTER),
         Hashes.sha256(
-            concat(DatasetVersions.jsonl(built.train()), DatasetVersions.jsonl(built.val()))));
-    ObjectNode split = m.putObject("split").put("rule", splitRule);
-    if (valFraction != null) {
-      split.put("valFraction", valFraction);
-    }
-    split.put("inputsInBothSplits", built.inputsInBothSplits());
+            concat(DatasetVersions.jsonl(built.train()), DatasetVersions.jsonl(built.val()))),
+        new DatasetManifest.Split(splitRule, valFraction, built.inputsInBothSplits()));
   }
 
   /** Writes the version (its manifest last) and returns the event that announces it. */
   public DatasetReady write(
-      DatasetBuilder.Built built, ObjectNode manifest, FineTuning fineTuning) {
-    String domain = manifest.path("domain").asText();
-    int version = manifest.path("version").intValue();
-    versions.write(domain, version, built, manifest);
+      DatasetBuilder.Built built, DatasetManifest manifest, FineTuning fineTuning) {
+    versions.write(manifest.domain(), manifest.version(), built, manifest);
     LOG.infof(
         "%s v%d: %d train, %d val examples from %s",
-        domain, version, built.train().size(), built.val().size(), sourceKeys(manifest));
-    return ready(manifest, manifest.path("correlationId").asText(), fineTuning);
+        manifest.domain(),
+        manifest.version(),
+        built.train().size(),
+        built.val().size(),
+        sourceKeys(manifest));
+    return ready(manifest, manifest.correlationId(), fineTuning);
   }
 
   /** The newest of {@code base}'s versions whose manifest {@code madeBy} accepts. */
-  public Optional<JsonNode> find(Base base, Predicate<JsonNode> madeBy) {
+  public Optional<DatasetManifest> find(Base base, Predicate<DatasetManifest> madeBy) {
     for (int v : base.existing().descendingSet()) {
-      JsonNode manifest = versions.manifest(base.domain(), v);
+      DatasetManifest manifest = versions.manifest(base.domain(), v);
       if (madeBy.test(manifest)) {
         return Optional.of(manifest);
       }
@@ -113,13 +116,10 @@ public class VersionMaker {
   }
 
   /** The event for a version (same id every time it is announced). */
-  public DatasetReady ready(JsonNode manifest, String correlationId, FineTuning fineTuning) {
-    String domain = manifest.path("domain").asText();
-    int version = manifest.path("version").intValue();
+  public DatasetReady ready(DatasetManifest manifest, String correlationId, FineTuning fineTuning) {
+    String domain = manifest.domain();
+    int version = manifest.version();
     String prefix = DatasetVersions.prefix(domain, version);
-    JsonNode counts = manifest.path("counts");
-    JsonNode tokens = manifest.path("tokens");
-    JsonNode parent = manifest.path("parentVersion");
     return new DatasetReady(
         EventIds.deterministic("DatasetReady", domain, version),
         correlationId,
@@ -129,22 +129,18 @@ public class VersionMaker {
         versions.bucket(),
         prefix,
         prefix + DatasetReady.MANIFEST_FILE,
-        counts.path("train").asLong(),
-        counts.path("val").asLong(),
-        tokens.path("train").asLong() + tokens.path("val").asLong(),
-        manifest.path("contentSha256").asText(),
+        manifest.counts().train(),
+        manifest.counts().val(),
+        manifest.tokens().train() + manifest.tokens().val(),
+        manifest.contentSha256(),
         sourceKeys(manifest),
-        parent.isNumber() ? parent.intValue() : null,
+        manifest.parentVersion(),
         fineTuning);
   }
 
   /** {@code bucket/key} of each of the manifest's sources. */
-  static List<String> sourceKeys(JsonNode manifest) {
-    List<String> keys = new ArrayList<>();
-    for (JsonNode source : manifest.path("sources")) {
-      keys.add(source.path("bucket").asText() + "/" + source.path("key").asText());
-    }
-    return keys;
+  static List<String> sourceKeys(DatasetManifest manifest) {
+    return manifest.sources().stream().map(s -> s.bucket() + "/" + s.key()).toList();
   }
 
   private static long tokens(List<DatasetBuilder.Entry> entries) {

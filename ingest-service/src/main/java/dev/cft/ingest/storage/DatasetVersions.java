@@ -1,18 +1,16 @@
 package dev.cft.ingest.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.datasets.DatasetBuilder;
 import dev.cft.datasets.DatasetBuilder.Earlier;
 import dev.cft.datasets.DatasetBuilder.Entry;
 import dev.cft.datasets.DatasetBuilder.Split;
 import dev.cft.events.DatasetReady;
+import dev.cft.events.documents.DatasetManifest;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.IngestLedgerEntry;
 import dev.cft.ingest.config.IngestConfig;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,7 +39,6 @@ public class DatasetVersions {
 
   private final ObjectStore store;
   private final String bucket;
-  private final ObjectMapper json = new ObjectMapper();
 
   public DatasetVersions(ObjectStore store, IngestConfig config) {
     this.store = store;
@@ -69,8 +66,9 @@ public class DatasetVersions {
     return versions;
   }
 
-  public JsonNode manifest(String domain, int version) {
-    return readJson(prefix(domain, version) + DatasetReady.MANIFEST_FILE);
+  public DatasetManifest manifest(String domain, int version) {
+    String key = prefix(domain, version) + DatasetReady.MANIFEST_FILE;
+    return readDocument(store.read(bucket, key), key, DatasetManifest.class);
   }
 
   /** Content hashes and input splits of every finished version. */
@@ -92,7 +90,8 @@ public class DatasetVersions {
   }
 
   /** Writes the version's files, the manifest last. */
-  public void write(String domain, int version, DatasetBuilder.Built built, ObjectNode manifest) {
+  public void write(
+      String domain, int version, DatasetBuilder.Built built, DatasetManifest manifest) {
     String prefix = prefix(domain, version);
     store.write(bucket, prefix + DatasetReady.TRAIN_FILE, jsonl(built.train()), JSONL);
     store.write(bucket, prefix + DatasetReady.VAL_FILE, jsonl(built.val()), JSONL);
@@ -104,7 +103,7 @@ public class DatasetVersions {
       }
     }
     store.writeString(bucket, prefix + INDEX_FILE, index.toString(), "text/tab-separated-values");
-    writeJson(prefix + DatasetReady.MANIFEST_FILE, manifest);
+    writeDocument(prefix + DatasetReady.MANIFEST_FILE, manifest);
   }
 
   /** The bytes of a split file, for its content hash: one canonical JSON line per example. */
@@ -114,14 +113,15 @@ public class DatasetVersions {
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  public Optional<JsonNode> ledger(String domain, String objectEventId) {
+  public Optional<IngestLedgerEntry> ledger(String domain, String objectEventId) {
+    String key = ledgerKey(domain, objectEventId);
     return store
-        .readIfExists(bucket, ledgerKey(domain, objectEventId))
-        .map(bytes -> parse(bytes, ledgerKey(domain, objectEventId)));
+        .readIfExists(bucket, key)
+        .map(bytes -> readDocument(bytes, key, IngestLedgerEntry.class));
   }
 
-  public void record(String domain, String objectEventId, ObjectNode outcome) {
-    writeJson(ledgerKey(domain, objectEventId), outcome);
+  public void record(String domain, String objectEventId, IngestLedgerEntry outcome) {
+    writeDocument(ledgerKey(domain, objectEventId), outcome);
   }
 
   /** Ids of every object any domain's ledger has, for the scan. */
@@ -140,28 +140,11 @@ public class DatasetVersions {
     return LEDGER + domain + "/" + objectEventId + ".json";
   }
 
-  public ObjectMapper json() {
-    return json;
+  private <T> T readDocument(byte[] bytes, String key, Class<T> type) {
+    return Documents.read(bytes, type, "s3://" + bucket + "/" + key);
   }
 
-  private JsonNode readJson(String key) {
-    return parse(store.read(bucket, key), key);
-  }
-
-  private JsonNode parse(byte[] bytes, String key) {
-    try {
-      return json.readTree(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("s3://" + bucket + "/" + key + " is not valid JSON", e);
-    }
-  }
-
-  private void writeJson(String key, JsonNode node) {
-    try {
-      store.write(
-          bucket, key, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node), JSON_TYPE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private void writeDocument(String key, Object document) {
+    store.write(bucket, key, Documents.write(document), JSON_TYPE);
   }
 }
