@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ public final class Gpt implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> weights;
   private final Map<Long, NDArray> causalMasks;
-  private final Map<Float, NDArray> constants = new ConcurrentHashMap<>();
+  private final TorchOps ops;
   private final boolean ownsWeights;
   private Lora lora;
 
@@ -53,6 +52,7 @@ public final class Gpt implements AutoCloseable {
     this.manager = manager;
     this.weights = Collections.unmodifiableMap(weights);
     this.causalMasks = causalMasks;
+    this.ops = new TorchOps(manager);
     this.ownsWeights = ownsWeights;
     List<String> missing = names(config).stream().filter(n -> !weights.containsKey(n)).toList();
     if (!missing.isEmpty()) {
@@ -215,75 +215,74 @@ public final class Gpt implements AutoCloseable {
 
   /** Logits (B,T,V) for token ids (B,T), attending to everything before each position. */
   public NDArray forward(NDArray ids, boolean training) {
-    return forward(ids, null, training);
+    long t = ids.getShape().get(1);
+    checkLength(t);
+    NDArray positions = ids.getManager().arange(0, t, 1, DataType.INT64); // (T)
+    return run(ids, positions, mask(0, t), null, training);
   }
 
   /**
-   * Logits (B,T,V) for the new tokens {@code ids} (B,T) after what {@code cache} holds (null: no
-   * past); the cache is extended with these tokens' keys and values.
+   * Logits (B,T,V) for the new tokens {@code ids} (B,T) after what {@code cache} holds; the cache
+   * is extended with these tokens' keys and values. For generation: never training.
    */
-  public NDArray forward(NDArray ids, KvCache cache, boolean training) {
+  public NDArray forwardCached(NDArray ids, KvCache cache) {
     long t = ids.getShape().get(1);
-    long past = cache == null ? 0 : cache.length();
-    if (past + t > config.nPositions()) {
-      throw new IllegalArgumentException(
-          "sequence of " + (past + t) + " tokens exceeds n_positions " + config.nPositions());
-    }
+    long past = cache.length();
+    checkLength(past + t);
     NDArray positions = ids.getManager().arange(past, past + t, 1, DataType.INT64); // (T)
-    NDArray logits = run(ids, positions, mask(past, t), cache, training);
-    if (cache != null) {
-      cache.advance(t);
-    }
+    NDArray logits = run(ids, positions, mask(past, t), cache, false);
+    cache.advance(t);
     return logits;
   }
 
   /**
-   * Logits (B,T,V) for packed sequences: {@code positions} (B,T) restart at 0 for each example and
-   * {@code mask} (B,1,T,T) lets a token see only earlier tokens of its own example, so each example
-   * is computed as if it were alone.
+   * Logits (B,T,V) for rows packed block-diagonally: {@code positions} (B,T) restart at 0 for each
+   * example and {@code mask} (B,1,T,T) lets a token see only earlier tokens of its own example, so
+   * each example is computed as if it were alone.
    */
-  public NDArray forward(NDArray ids, NDArray positions, NDArray mask, boolean training) {
+  public NDArray forwardPacked(NDArray ids, NDArray positions, NDArray mask, boolean training) {
     return run(ids, positions, mask, null, training);
+  }
+
+  private void checkLength(long length) {
+    if (length > config.nPositions()) {
+      throw new IllegalArgumentException(
+          "sequence of " + length + " tokens exceeds n_positions " + config.nPositions());
+    }
   }
 
   private NDArray run(
       NDArray ids, NDArray positions, NDArray mask, KvCache cache, boolean training) {
-    long batch = ids.getShape().get(0);
-    long t = ids.getShape().get(1);
-    NDArray x =
-        embedding(ids.toType(DataType.INT64, false), w("wte.weight")) // (B,T,C)
-            .add(
-                embedding(
-                    positions.toType(DataType.INT64, false),
-                    w("wpe.weight"))); // + (T,C) or (B,T,C)
-    x = dropout(x, config.embdPdrop(), training);
+    NDArray tok = TorchOps.embedding(ids, w("wte.weight")); // (B,T,C)
+    NDArray pos = TorchOps.embedding(positions, w("wpe.weight")); // (T,C) or (B,T,C)
+    NDArray x = TorchOps.dropout(tok.add(pos), config.embdPdrop(), training); // (B,T,C)
     for (int l = 0; l < config.nLayer(); l++) {
-      x = block(l, x, batch, t, mask, cache, training); // (B,T,C)
+      x = block(l, x, mask, cache, training); // (B,T,C)
     }
     x = layerNorm(x, "ln_f"); // (B,T,C)
-    return x.getNDArrayInternal().linear(x, w("wte.weight"), null).singletonOrThrow(); // (B,T,V)
+    return TorchOps.linear(x, w("wte.weight")); // (B,T,V): the head is tied to wte
   }
 
-  private NDArray block(
-      int l, NDArray x, long batch, long t, NDArray mask, KvCache cache, boolean training) {
+  /** A pre-LayerNorm transformer block: two residual branches, as GPT-2 has them. */
+  private NDArray block(int l, NDArray x, NDArray mask, KvCache cache, boolean training) {
     String p = "h." + l + ".";
+    x = x.add(attention(l, layerNorm(x, p + "ln_1"), mask, cache, training)); // (B,T,C)
+    return x.add(mlp(p, layerNorm(x, p + "ln_2"), training)); // (B,T,C)
+  }
+
+  /** Causal self-attention over x (B,T,C), with a fused QKV projection. */
+  private NDArray attention(int l, NDArray x, NDArray mask, KvCache cache, boolean training) {
+    String p = "h." + l + ".attn.";
+    long batch = x.getShape().get(0);
+    long t = x.getShape().get(1);
     int heads = config.nHead();
     int d = config.headDim();
-    long c = config.nEmbd();
-
-    NDArray h = layerNorm(x, p + "ln_1"); // (B,T,C)
-    NDArray qkv = project(h, p + "attn.c_attn", training); // (B,T,3C)
-    NDList split = qkv.split(3, 2); // 3 × (B,T,C)
+    NDList qkv = project(x, p + "c_attn", training).split(3, 2); // 3 × (B,T,C)
     // Scaled here rather than the (B,H,T,S) scores: T/D times fewer elements.
-    NDArray q =
-        heads(
-            split.get(0).mul(constant(1.0f / (float) Math.sqrt(d))),
-            batch,
-            t,
-            heads,
-            d); // (B,H,T,D)
-    NDArray k = heads(split.get(1), batch, t, heads, d); // (B,H,T,D)
-    NDArray v = heads(split.get(2), batch, t, heads, d); // (B,H,T,D)
+    NDArray q = qkv.get(0).mul(ops.scalar(1.0f / (float) Math.sqrt(d))); // (B,T,C)
+    q = heads(q, batch, t, heads, d); // (B,H,T,D)
+    NDArray k = heads(qkv.get(1), batch, t, heads, d); // (B,H,T,D)
+    NDArray v = heads(qkv.get(2), batch, t, heads, d); // (B,H,T,D)
     if (cache != null) {
       k = cache.keys(l, k); // (B,H,S,D)
       v = cache.values(l, v); // (B,H,S,D)
@@ -292,30 +291,25 @@ public final class Gpt implements AutoCloseable {
     if (mask != null) {
       att = att.add(mask); // (B,H,T,S) + (T,S) or (B,1,T,T)
     }
-    att = dropout(att.softmax(-1), config.attnPdrop(), training); // (B,H,T,S)
-    NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, c); // (B,T,C)
-    y = project(y, p + "attn.c_proj", training); // (B,T,C)
-    x = x.add(dropout(y, config.residPdrop(), training)); // (B,T,C)
+    att = TorchOps.dropout(att.softmax(-1), config.attnPdrop(), training); // (B,H,T,S)
+    NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, config.nEmbd()); // (B,T,C)
+    y = project(y, p + "c_proj", training); // (B,T,C)
+    return TorchOps.dropout(y, config.residPdrop(), training); // (B,T,C)
+  }
 
-    h = layerNorm(x, p + "ln_2"); // (B,T,C)
-    h = geluTanh(project(h, p + "mlp.c_fc", training)); // (B,T,4C)
+  /** The feed-forward branch: GELU between a 4C expansion and its projection back. */
+  private NDArray mlp(String p, NDArray x, boolean training) {
+    NDArray h = ops.geluTanh(project(x, p + "mlp.c_fc", training)); // (B,T,4C)
     h = project(h, p + "mlp.c_proj", training); // (B,T,C)
-    return x.add(dropout(h, config.residPdrop(), training)); // (B,T,C)
+    return TorchOps.dropout(h, config.residPdrop(), training); // (B,T,C)
   }
 
   /** x·W + b for a Conv1D projection, plus its LoRA update when adapters are on. */
   private NDArray project(NDArray x, String projection, boolean training) {
-    // linear() takes W as [out, in]: the transposed view of the Conv1D weight, so libtorch runs one
-    // GEMM with the bias folded in. Made per call in the caller's manager (a view made once would
-    // not carry gradients, and one made in the weight's manager would pile up there).
-    NDArray weight = w(projection + ".weight").transpose(); // (out,in) view
-    weight.attach(x.getManager());
-    NDArray y =
-        x.getNDArrayInternal()
-            .linear(x, weight, w(projection + ".bias"))
-            .singletonOrThrow(); // (…,out)
+    NDArray y = TorchOps.conv1d(x, w(projection + ".weight"), w(projection + ".bias")); // (…,out)
     if (lora != null) {
-      NDArray delta = lora.delta(projection, dropout(x, lora.config().dropout(), training));
+      NDArray delta =
+          lora.delta(projection, TorchOps.dropout(x, lora.config().dropout(), training));
       if (delta != null) {
         y = y.add(delta);
       }
@@ -327,62 +321,9 @@ public final class Gpt implements AutoCloseable {
     return x.reshape(batch, t, heads, d).transpose(0, 2, 1, 3); // (B,T,C) -> (B,H,T,D)
   }
 
-  /**
-   * GPT-2's GELU, the tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). DJL's {@code
-   * gelu} is the erf form, which differs by up to ~1e-3.
-   */
-  NDArray geluTanh(NDArray x) {
-    // Same function, fewer passes over (B,T,4C): 0.5·(1 + tanh(z)) = sigmoid(2z), and
-    // x + 0.044715·x³ = x·(1 + 0.044715·x²).
-    NDArray z = x.mul(x).mul(constant(0.044715f)).add(constant(1f)).mul(x); // x + 0.044715·x³
-    return z.mul(constant((float) (2 * Math.sqrt(2.0 / Math.PI))))
-        .getNDArrayInternal()
-        .sigmoid()
-        .mul(x);
-  }
-
-  /**
-   * A scalar in native memory, made once. Not {@code x.mul(0.5f)}: DJL builds that scalar over a
-   * Java buffer and closes it right after the op, but autograd keeps the tensor for the backward
-   * pass; after a garbage collection it reads freed memory (NaN gradients, seen here).
-   */
-  NDArray constant(float value) {
-    return constants.computeIfAbsent(value, v -> manager.full(new Shape(), v));
-  }
-
   private NDArray layerNorm(NDArray x, String prefix) {
-    return x.getNDArrayInternal()
-        .layerNorm(
-            x,
-            new Shape(config.nEmbd()),
-            w(prefix + ".weight"),
-            w(prefix + ".bias"),
-            (float) config.layerNormEpsilon())
-        .singletonOrThrow();
-  }
-
-  private static NDArray embedding(NDArray ids, NDArray table) {
-    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
-  }
-
-  /**
-   * Inverted dropout with a mask drawn as random bytes: libtorch's CPU {@code bernoulli} (behind
-   * DJL's dropout) costs ~60 % more per element, and the attention probabilities are the largest
-   * tensor of a step. A byte below round(256·p) drops its element; the kept ones are scaled by 256
-   * / (number of keeping values), so the expectation is unchanged.
-   */
-  static NDArray dropout(NDArray x, double p, boolean training) {
-    if (!training || p <= 0) {
-      return x;
-    }
-    int dropped = (int) Math.round(256 * p);
-    if (dropped == 0) {
-      return x;
-    }
-    NDManager scope = x.getManager();
-    NDArray bytes = scope.randomInteger(0, 256, x.getShape(), DataType.UINT8);
-    NDArray keep = bytes.gte(dropped).toType(DataType.FLOAT32, false).mul(256f / (256 - dropped));
-    return x.mul(keep);
+    return TorchOps.layerNorm(
+        x, w(prefix + ".weight"), w(prefix + ".bias"), config.layerNormEpsilon()); // (B,T,C)
   }
 
   /**

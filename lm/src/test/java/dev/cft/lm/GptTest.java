@@ -118,7 +118,7 @@ class GptTest {
         // Prefill with the first 4 tokens, then one token at a time.
         float[] prefill =
             model
-                .forward(step.create(new long[] {3, 14, 15, 9}, new Shape(1, 4)), cache, false)
+                .forwardCached(step.create(new long[] {3, 14, 15, 9}, new Shape(1, 4)), cache)
                 .toFloatArray();
         for (int i = 0; i < 4 * v; i++) {
           assertEquals(full[i], prefill[i], 1e-5, "prefill logit " + i);
@@ -128,7 +128,7 @@ class GptTest {
         try (NDManager step = root.newSubManager()) {
           float[] next =
               model
-                  .forward(step.create(new long[] {ids[t]}, new Shape(1, 1)), cache, false)
+                  .forwardCached(step.create(new long[] {ids[t]}, new Shape(1, 1)), cache)
                   .toFloatArray();
           for (int i = 0; i < v; i++) {
             assertEquals(full[t * v + i], next[i], 1e-5, "position " + t + " logit " + i);
@@ -214,7 +214,7 @@ class GptTest {
   void dropoutDropsTheRequestedShareAndKeepsTheExpectation() {
     try (NDManager step = root.newSubManager()) {
       NDArray ones = step.ones(new Shape(1000, 1000));
-      float[] dropped = Gpt.dropout(ones, 0.1, true).toFloatArray();
+      float[] dropped = TorchOps.dropout(ones, 0.1, true).toFloatArray();
       long zeros = 0;
       double sum = 0;
       for (float v : dropped) {
@@ -223,7 +223,7 @@ class GptTest {
       }
       assertEquals(26.0 / 256, zeros / 1e6, 2e-3); // round(256 · 0.1) byte values of 256 drop
       assertEquals(1.0, sum / 1e6, 5e-3);
-      assertArrayEquals(ones.toFloatArray(), Gpt.dropout(ones, 0.1, false).toFloatArray());
+      assertArrayEquals(ones.toFloatArray(), TorchOps.dropout(ones, 0.1, false).toFloatArray());
     }
   }
 }

@@ -66,7 +66,7 @@ public record Batch(
   public NDArray logits(Gpt model, boolean training) {
     return mask == null
         ? model.forward(input, training)
-        : model.forward(input, position, mask, training);
+        : model.forwardPacked(input, position, mask, training);
   }
 
   /** Negative log-likelihood of each target under {@code logits} (B,T,V): (B,T). */

@@ -143,7 +143,8 @@ public final class Generator {
         System.arraycopy(generated, 0, input, prompt.length, count);
       }
       NDArray ids = step.create(input, new Shape(1, input.length)); // (1,T)
-      NDArray logits = model.forward(ids, cache, false); // (1,T,V)
+      NDArray logits =
+          cache == null ? model.forward(ids, false) : model.forwardCached(ids, cache); // (1,T,V)
       return logits.get(new NDIndex(0, input.length - 1)).toFloatArray(); // (V)
     }
   }
