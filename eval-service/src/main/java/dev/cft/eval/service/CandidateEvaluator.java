@@ -3,15 +3,16 @@ package dev.cft.eval.service;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.eval.config.GateConfig;
 import dev.cft.eval.metrics.EvalMetrics;
 import dev.cft.events.Buckets;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EvaluationCompleted;
-import dev.cft.events.EventIds;
 import dev.cft.events.ModelKeys;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.EvaluationReport;
+import dev.cft.events.documents.ModelAlias;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.data.DataFiles;
 import dev.cft.lm.data.Example;
@@ -31,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,7 +63,11 @@ public class CandidateEvaluator {
     String evaluationKey = candidate.modelPrefix() + ModelKeys.EVALUATION;
     var done = store.readIfExists(Buckets.MODELS, evaluationKey);
     if (done.isPresent()) {
-      return event(candidate, readJson(done.get()), evaluationKey); // a redelivery: same verdict
+      // A redelivery: the same verdict.
+      return Evaluations.event(
+          candidate,
+          Documents.read(done.get(), EvaluationReport.class, where(evaluationKey)),
+          evaluationKey);
     }
     Path work = null;
     long started = System.nanoTime();
@@ -79,25 +83,19 @@ public class CandidateEvaluator {
               ? null
               : score(ModelKeys.version(domain, production), sets, work.resolve("production"));
       Gate.Verdict verdict = gate.judge(candidateMetrics, productionMetrics);
-      ObjectNode evaluation = JSON.createObjectNode();
-      evaluation.put("domain", domain).put("modelVersion", candidate.modelVersion());
-      evaluation.put("productionVersion", production).put("evaluatedAt", Instant.now().toString());
-      evaluation.put("correlationId", candidate.correlationId());
-      evaluation.put("passed", verdict.passed());
-      evaluation.set("reasons", JSON.valueToTree(verdict.reasons()));
-      evaluation.set("failedRules", JSON.valueToTree(verdict.failedRules()));
-      evaluation.set("gate", JSON.valueToTree(gate));
-      ObjectNode sizes = evaluation.putObject("sets");
+      Map<String, Integer> sizes = new LinkedHashMap<>();
       sets.forEach((name, examples) -> sizes.put(name, examples.size()));
-      evaluation.set("candidate", JSON.valueToTree(asMaps(candidateMetrics)));
-      evaluation.set(
-          "production",
-          productionMetrics == null ? null : JSON.valueToTree(asMaps(productionMetrics)));
-      store.write(
-          Buckets.MODELS,
-          evaluationKey,
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation),
-          "application/json");
+      EvaluationReport report =
+          Evaluations.report(
+              candidate,
+              production,
+              Instant.now(),
+              gate,
+              verdict,
+              sizes,
+              candidateMetrics,
+              productionMetrics);
+      store.write(Buckets.MODELS, evaluationKey, Documents.write(report), "application/json");
       metrics.evaluated(
           domain,
           candidateMetrics,
@@ -112,7 +110,7 @@ public class CandidateEvaluator {
           production,
           verdict.passed() ? "PASSED" : "REJECTED",
           verdict.reasons());
-      return event(candidate, evaluation, evaluationKey);
+      return Evaluations.event(candidate, report, evaluationKey);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot evaluate " + domain + " " + candidate.modelVersion(), e);
@@ -163,11 +161,12 @@ public class CandidateEvaluator {
   }
 
   private String productionVersion(String domain, String candidateVersion) {
-    var alias = store.readIfExists(Buckets.MODELS, ModelKeys.alias(domain, ModelKeys.PRODUCTION));
+    var alias = store.readIfExists(Buckets.MODELS, aliasKey(domain));
     if (alias.isEmpty()) {
       return null;
     }
-    String version = readJson(alias.get()).path("version").asText(null);
+    String version =
+        Documents.read(alias.get(), ModelAlias.class, where(aliasKey(domain))).version();
     return candidateVersion.equals(version) ? null : version;
   }
 
@@ -199,50 +198,13 @@ public class CandidateEvaluator {
     return metrics;
   }
 
-  private static Map<String, Map<String, Object>> asMaps(Map<String, Metrics> metrics) {
-    Map<String, Map<String, Object>> maps = new LinkedHashMap<>();
-    metrics.forEach((set, m) -> maps.put(set, m.asMap()));
-    return maps;
+  private static String aliasKey(String domain) {
+    return ModelKeys.alias(domain, ModelKeys.PRODUCTION);
   }
 
-  /** {@code val.loss}, {@code golden.exact_match}, ...: the event's flat metric maps. */
-  private static Map<String, Double> flat(JsonNode sets) {
-    if (sets == null || sets.isNull()) {
-      return null;
-    }
-    Map<String, Double> flat = new TreeMap<>();
-    sets.fields()
-        .forEachRemaining(
-            set ->
-                set.getValue()
-                    .fields()
-                    .forEachRemaining(
-                        m -> {
-                          if (m.getValue().isNumber() && Double.isFinite(m.getValue().asDouble())) {
-                            flat.put(set.getKey() + "." + m.getKey(), m.getValue().asDouble());
-                          }
-                        }));
-    return flat;
-  }
-
-  private static EvaluationCompleted event(
-      CandidateReady candidate, JsonNode evaluation, String key) {
-    List<String> reasons = new ArrayList<>();
-    evaluation.path("reasons").forEach(r -> reasons.add(r.asText()));
-    return new EvaluationCompleted(
-        EventIds.deterministic("EvaluationCompleted", candidate.domain(), candidate.modelVersion()),
-        candidate.correlationId(),
-        candidate.domain(),
-        Instant.now(),
-        candidate.modelVersion(),
-        evaluation.path("productionVersion").asText(null),
-        evaluation.path("passed").asBoolean(),
-        reasons,
-        flat(evaluation.get("candidate")),
-        flat(evaluation.get("production")),
-        candidate.modelBucket(),
-        candidate.modelPrefix(),
-        key);
+  /** Names a models-bucket object in messages. */
+  private static String where(String key) {
+    return "s3://" + Buckets.MODELS + "/" + key;
   }
 
   private static JsonNode readJson(byte[] bytes) {

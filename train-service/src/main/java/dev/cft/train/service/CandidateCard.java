@@ -1,13 +1,16 @@
 package dev.cft.train.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.FineTuning;
 import dev.cft.events.ModelKeys;
+import dev.cft.events.documents.ModelCard;
 import dev.cft.lm.train.TrainingResult;
 import dev.cft.train.storage.JobSettings;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A candidate's {@code card.json}: how it was made (lineage: the dataset version, what it started
@@ -15,11 +18,15 @@ import java.time.Instant;
  * figures.
  */
 final class CandidateCard {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Writes the settings as a job record does: the names and values of {@link JobSettings}. */
+  private static final ObjectMapper SETTINGS = new ObjectMapper();
+
+  private static final TypeReference<LinkedHashMap<String, Object>> FIELDS =
+      new TypeReference<>() {};
 
   private CandidateCard() {}
 
-  static ObjectNode of(
+  static ModelCard of(
       DatasetReady ready,
       String jobId,
       String workerId,
@@ -27,44 +34,47 @@ final class CandidateCard {
       TrainingData train,
       StartModels.Start start,
       TrainingResult result) {
-    ObjectNode card = JSON.createObjectNode();
-    card.put("domain", ready.domain())
-        .put("version", ModelKeys.versionName(ready.datasetVersion()));
-    card.put("createdAt", Instant.now().toString()).put("jobId", jobId).put("workerId", workerId);
-    card.put("correlationId", ready.correlationId());
-    ObjectNode lineage = card.putObject("lineage");
-    lineage
-        .put("datasetVersion", ready.datasetVersion())
-        .put("datasetManifest", ready.bucket() + "/" + ready.manifestKey());
-    lineage.put("datasetSha256", ready.contentSha256()).put("startedFrom", start.name());
-    if (start.parentVersion() == null) {
-      lineage.putNull("parentVersion");
-    } else {
-      lineage.put("parentVersion", start.parentVersion());
-    }
     FineTuning fineTuning = ready.fineTuning();
-    if (fineTuning != null) {
-      lineage.put("fineTuningJob", fineTuning.jobId());
-      if (fineTuning.model() != null) {
-        lineage.put("requestedModel", fineTuning.model());
-      }
-    }
-    ObjectNode hyper = card.putObject("hyperParameters");
-    hyper.setAll((ObjectNode) JSON.valueToTree(settled));
-    hyper.put("trainExamples", train.examples().size()).put("replayExamples", train.replayed());
-    if (result.resumedFromStep() > 0) {
-      card.put("resumedFromStep", result.resumedFromStep());
-    }
-    ObjectNode metrics = card.putObject("metrics");
-    metrics.put("steps", result.steps()).put("totalSteps", result.totalSteps());
-    metrics.put("stoppedEarly", result.stoppedEarly()).put("trainedTokens", result.trainedTokens());
-    metrics.put("tokensPerSecond", result.tokensPerSecond());
-    if (!result.losses().isEmpty()) {
-      metrics.put("finalTrainLoss", result.losses().get(result.losses().size() - 1));
-    }
-    if (Double.isFinite(result.bestValidationLoss())) {
-      metrics.put("bestValLoss", result.bestValidationLoss()).put("bestStep", result.bestStep());
-    }
-    return card;
+    ModelCard.Lineage lineage =
+        new ModelCard.Lineage(
+            ready.datasetVersion(),
+            ready.bucket() + "/" + ready.manifestKey(),
+            ready.contentSha256(),
+            start.name(),
+            start.parentVersion(),
+            fineTuning == null ? null : fineTuning.jobId(),
+            fineTuning == null ? null : fineTuning.model());
+    return new ModelCard(
+        ready.domain(),
+        ModelKeys.versionName(ready.datasetVersion()),
+        Instant.now(),
+        jobId,
+        workerId,
+        ready.correlationId(),
+        lineage,
+        hyperParameters(settled, train),
+        result.resumedFromStep() > 0 ? result.resumedFromStep() : null,
+        metrics(result));
+  }
+
+  /** The settled settings, then how many examples it trained on and how many were replayed. */
+  private static Map<String, Object> hyperParameters(JobSettings settled, TrainingData train) {
+    Map<String, Object> hyper = SETTINGS.convertValue(settled, FIELDS);
+    hyper.put("trainExamples", train.examples().size());
+    hyper.put("replayExamples", train.replayed());
+    return hyper;
+  }
+
+  private static ModelCard.Metrics metrics(TrainingResult result) {
+    boolean validated = Double.isFinite(result.bestValidationLoss());
+    return new ModelCard.Metrics(
+        result.steps(),
+        result.totalSteps(),
+        result.stoppedEarly(),
+        result.trainedTokens(),
+        result.tokensPerSecond(),
+        result.losses().isEmpty() ? null : result.finalLoss(),
+        validated ? result.bestValidationLoss() : null,
+        validated ? result.bestStep() : null);
   }
 }

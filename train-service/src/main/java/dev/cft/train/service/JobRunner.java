@@ -1,7 +1,6 @@
 package dev.cft.train.service;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.Buckets;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
@@ -9,7 +8,7 @@ import dev.cft.events.EventIds;
 import dev.cft.events.FineTuning;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.TrainingJobEvent.State;
-import dev.cft.events.TrainingProgress;
+import dev.cft.events.documents.Documents;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.GptConfig;
 import dev.cft.lm.Lora;
@@ -19,7 +18,6 @@ import dev.cft.lm.io.Checkpoint;
 import dev.cft.lm.tokenizer.ByteTokenizer;
 import dev.cft.lm.tokenizer.TextTokenizer;
 import dev.cft.lm.train.FineTuner;
-import dev.cft.lm.train.TrainingListener;
 import dev.cft.lm.train.TrainingRequest;
 import dev.cft.lm.train.TrainingResult;
 import dev.cft.lm.train.TrainingStopped;
@@ -50,15 +48,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class JobRunner {
   private static final Logger LOG = Logger.getLogger(JobRunner.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ObjectStore store;
-  private final TrainConfig config;
   private final JobEvents events;
   private final OwnedJobs owned;
   private final TrainMetrics metrics;
   private final StartModels starts;
   private final Cancellations cancellations;
+  private final JobListeners listeners;
   private final String workerId;
   private volatile boolean stopRequested;
 
@@ -69,12 +66,13 @@ public class JobRunner {
       OwnedJobs owned,
       TrainMetrics metrics,
       StartModels starts,
-      Cancellations cancellations) {
+      Cancellations cancellations,
+      JobListeners listeners) {
     this.store = store;
+    this.listeners = listeners;
     this.starts = starts;
     this.cancellations = cancellations;
     this.metrics = metrics;
-    this.config = config;
     this.events = events;
     this.owned = owned;
     this.workerId =
@@ -166,7 +164,9 @@ public class JobRunner {
         TrainingRequest request =
             TrainingRecipe.request(
                 settled, train.examples(), val, work.resolve("checkpoints"), resume);
-        result = new FineTuner(model, tokenizer).train(request, listener(record, start.name()));
+        result =
+            new FineTuner(model, tokenizer)
+                .train(request, listeners.of(record, () -> stopRequested, this::checkpointed));
         model.mergeLora(); // served as a plain GPT-2
         Checkpoint.save(model, tokenizer, out);
       }
@@ -180,9 +180,7 @@ public class JobRunner {
       store.write(
           Buckets.MODELS,
           prefix + ModelKeys.CARD,
-          JSON.writerWithDefaultPrettyPrinter()
-              .writeValueAsBytes(
-                  CandidateCard.of(ready, jobId, workerId, settled, train, start, result)),
+          Documents.write(CandidateCard.of(ready, jobId, workerId, settled, train, start, result)),
           "application/json");
       events.candidate(
           new CandidateReady(
@@ -248,6 +246,11 @@ public class JobRunner {
     announce(ended == null ? record.ended(state, Instant.now()) : ended, state, message);
   }
 
+  /** A checkpoint of a running job is its owner's heartbeat. */
+  private void checkpointed(JobRecord record) {
+    announce(record, State.HEARTBEAT, null);
+  }
+
   /** Publishes the job's state on training.jobs. */
   public void announce(JobRecord record, State state, String message) {
     metrics.state(record.dataset().domain(), state);
@@ -293,70 +296,6 @@ public class JobRunner {
   private List<Example> read(String key, Path file) throws IOException {
     store.download(Buckets.DATASETS, key, file);
     return DataFiles.read(file);
-  }
-
-  private TrainingListener listener(JobRecord record, String base) {
-    DatasetReady ready = record.dataset();
-    String jobId = record.jobId();
-    TrainMetrics.JobGauges gauges = metrics.job(ready.domain(), jobId);
-    return new TrainingListener() {
-      Double lastVal;
-      long lastStepAt;
-
-      @Override
-      public void onStep(Step step) {
-        long now = System.nanoTime();
-        if (lastStepAt != 0) {
-          metrics.step(ready.domain(), java.time.Duration.ofNanos(now - lastStepAt));
-        }
-        lastStepAt = now;
-        gauges.step(step.step(), step.totalSteps(), step.loss(), step.tokensPerSecond());
-        if (step.step() % config.progressEvery() == 0 || step.step() == step.totalSteps()) {
-          events.progress(
-              new TrainingProgress(
-                  EventIds.random(),
-                  ready.correlationId(),
-                  ready.domain(),
-                  Instant.now(),
-                  jobId,
-                  step.step(),
-                  step.totalSteps(),
-                  step.epoch(),
-                  step.loss(),
-                  lastVal,
-                  step.tokensPerSecond(),
-                  step.learningRate()));
-          lastVal = null;
-        }
-        // Cancelled: the run ends after this step, without the checkpoint a hand-over writes.
-        cancellations.check(jobId);
-      }
-
-      @Override
-      public boolean stopRequested() {
-        return stopRequested;
-      }
-
-      @Override
-      public void onValidation(long step, double validationLoss, boolean improved) {
-        lastVal = validationLoss;
-        gauges.validation(validationLoss);
-        lastStepAt = 0; // nor is a validation
-      }
-
-      @Override
-      public void onCheckpoint(long step, Path dir) {
-        String key = jobId + "/step-" + step + "/";
-        long start = System.nanoTime();
-        store.uploadDirectory(dir, Buckets.CHECKPOINTS, key);
-        metrics.checkpoint(ready.domain(), java.time.Duration.ofNanos(System.nanoTime() - start));
-        lastStepAt = 0; // the upload is no step's time
-        JobRecord updated = owned.update(jobId, r -> r.checkpoint(step, key, Instant.now()));
-        if (updated != null) {
-          announce(updated, State.HEARTBEAT, null);
-        }
-      }
-    };
   }
 
   private static String hostName() {

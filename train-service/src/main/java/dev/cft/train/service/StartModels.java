@@ -1,14 +1,14 @@
 package dev.cft.train.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.Buckets;
 import dev.cft.events.ModelKeys;
+import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.ModelAlias;
 import dev.cft.lm.hub.HubModel;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.storage.BaseModels;
 import dev.cft.train.storage.JobRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,7 +28,6 @@ public class StartModels {
   static final String FROM_SCRATCH = "tiny";
 
   private static final String CONFIG = "config.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * A run's starting point.
@@ -118,9 +117,11 @@ public class StartModels {
 
   /** The version the domain's production alias names, if it has one. */
   private Optional<String> production(String domain) {
+    String key = ModelKeys.alias(domain, ModelKeys.PRODUCTION);
     return store
-        .readIfExists(Buckets.MODELS, ModelKeys.alias(domain, ModelKeys.PRODUCTION))
-        .map(StartModels::aliasVersion);
+        .readIfExists(Buckets.MODELS, key)
+        .map(alias -> Documents.read(alias, ModelAlias.class, "s3://" + Buckets.MODELS + "/" + key))
+        .map(ModelAlias::version);
   }
 
   private Start version(String jobDomain, String domain, String version, Path dir) {
@@ -136,13 +137,5 @@ public class StartModels {
     String prefix = bases.prefix(baseModel, dir.resolveSibling("hub"));
     store.downloadModel(Buckets.MODELS, prefix, dir);
     return new Start(prefix, dir, null);
-  }
-
-  private static String aliasVersion(byte[] alias) {
-    try {
-      return JSON.readTree(alias).path("version").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
