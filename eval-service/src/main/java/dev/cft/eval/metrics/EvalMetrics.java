@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Evaluation's metrics; names in the README's metrics table. */
+/** Evaluation's metrics; names in docs/operations.md, "Metrics". */
 @ApplicationScoped
 public class EvalMetrics {
   /** The metrics of a set that say how good a model is (counts are left out). */

@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 
-/** What ingest does to the files it is told of; names in the README's metrics table. */
+/** What ingest does to the files it is told of; names in docs/operations.md, "Metrics". */
 @ApplicationScoped
 public class IngestMetrics {
   /** Why a file was quarantined, as a low-cardinality tag. */

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Training's metrics; names in the README's metrics table. Per-job gauges (loss curves) are kept
+ * Training's metrics; names in docs/operations.md, "Metrics". Per-job gauges (loss curves) are kept
  * for the last {@link #JOBS_KEPT} jobs of this worker, so a long-lived worker's series stay few.
  */
 @ApplicationScoped
