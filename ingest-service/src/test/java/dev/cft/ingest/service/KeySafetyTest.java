@@ -1,9 +1,9 @@
 package dev.cft.ingest.service;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +24,7 @@ class KeySafetyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"support", "legal-EU", "a.b_c", "x".repeat(64)})
+  @ValueSource(strings = {"support", "legal-EU", "a.b_c", "v2.0"})
   void domainsAreUrlSafeNames(String domain) {
     assertTrue(IngestService.DOMAIN.matcher(domain).matches(), domain);
   }
@@ -35,9 +35,9 @@ class KeySafetyTest {
     assertFalse(IngestService.DOMAIN.matcher(domain).matches(), domain);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"x".repeat(65)})
-  void aDomainIsAtMost64Characters(String domain) {
-    assertEquals(false, IngestService.DOMAIN.matcher(domain).matches());
+  @Test
+  void aDomainIsAtMost64Characters() {
+    assertTrue(IngestService.DOMAIN.matcher("x".repeat(64)).matches());
+    assertFalse(IngestService.DOMAIN.matcher("x".repeat(65)).matches());
   }
 }
