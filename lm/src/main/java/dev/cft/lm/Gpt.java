@@ -24,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Shapes: B batch, T new tokens, S = past + T attended positions, C = n_embd, H = n_head, D = C
  * / H, V = vocab_size.
+ *
+ * <p>The whole model in one file, like nanoGPT's {@code model.py}: weights, initialisation and the
+ * forward pass read together. DJL's workarounds are in {@link TorchOps}.
  */
 public final class Gpt implements AutoCloseable {
   static {

@@ -34,6 +34,10 @@ import java.util.Optional;
  * resumes from its {@code .part} file with a range request. Pickled weights ({@code
  * pytorch_model.bin}) are refused: unpickling runs code. {@code HF_TOKEN} is sent to the Hub only,
  * never to the storage host a download is redirected to.
+ *
+ * <p>One file over 300 lines on purpose: resolving, pinning to a commit, digest checks, resuming
+ * and the token's scope are one protocol whose steps share the HTTP client and the pinned commit;
+ * what stands alone is outside ({@link HubModel}, {@link HubSnapshot}, {@code IdleWatchdog}).
  */
 public final class HubClient {
   static final String WEIGHTS = "model.safetensors";

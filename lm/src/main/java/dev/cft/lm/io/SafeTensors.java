@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * tensors: so the data is contiguous, and tensors are laid out like that library does (largest
  * element size first, then by name) so every tensor starts at a multiple of its element size. For a
  * checkpoint of one dtype, that is plain name order.
+ *
+ * <p>One file over 300 lines on purpose: reading, writing and the memory-mapped views share the
+ * header's parsing, the layout rule and the dtype table; split, each part would carry a copy.
  */
 public final class SafeTensors {
 
