@@ -111,7 +111,11 @@ class PipelineFlowIT {
           await(
               "a production model for " + DOMAIN,
               () -> registry(),
-              r -> r != null && "v1".equals(r.path("production").asText(null)));
+              // The history line is written right after the alias moves (two objects).
+              r ->
+                  r != null
+                      && "v1".equals(r.path("production").asText(null))
+                      && r.path("history").size() > 0);
 
       OpenAIClient client =
           OpenAIOkHttpClient.builder()
