@@ -7,6 +7,13 @@ package dev.cft.events;
  * <domain>/history.jsonl}, base checkpoints under {@code base/<name>/}.
  */
 public final class ModelKeys {
+  /**
+   * What a domain may be called: domains name model lines, Kafka keys and {@code /v1/models} ids,
+   * so they are kept to URL-safe names (ingest for dropped files, deploy for API jobs).
+   */
+  public static final java.util.regex.Pattern DOMAIN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
   public static final String CARD = "card.json";
   public static final String EVALUATION = "evaluation.json";
   public static final String PRODUCTION = "production";

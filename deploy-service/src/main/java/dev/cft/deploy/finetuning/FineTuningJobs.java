@@ -28,8 +28,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class FineTuningJobs {
-  /** As ingest names domains: they are Kafka keys and model ids. */
-  static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern DOMAIN = ModelKeys.DOMAIN;
 
   /** A base trained from scratch with the byte tokenizer (train-service's own). */
   static final String SCRATCH = "tiny";

@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class IngestService {
-  /** Domains name model lines, Kafka keys and {@code /v1/models} ids: kept to URL-safe names. */
-  static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern DOMAIN = dev.cft.events.ModelKeys.DOMAIN;
 
   static final String NO_EXAMPLES = "has no examples (empty or blank)";
 
