@@ -123,7 +123,7 @@ class AccessIT {
     Path dir = tmp.resolve("v1");
     TestModels.saveTrained(dir, 5);
     store.uploadDirectory(dir, "models", ModelKeys.version(domain, "v1"));
-    registry.promote(domain, "v1", "test", "corr-" + domain);
+    registry.promote(domain, "v1", "test", "corr-" + domain, null);
     awaitServed(domain);
 
     Reply tooMany = post("v1/completions", API, completion(domain, "hi", 100));

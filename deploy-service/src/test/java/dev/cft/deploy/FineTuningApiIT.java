@@ -111,7 +111,7 @@ class FineTuningApiIT {
     store.uploadDirectory(dir, "models", prefix);
     RegistryDocuments.write(store, domain, version, false, "val loss worse");
     if (production) {
-      registry.promote(domain, version, "test", "corr-" + domain);
+      registry.promote(domain, version, "test", "corr-" + domain, null);
     }
   }
 
@@ -318,7 +318,8 @@ class FineTuningApiIT {
             Map.of("val.loss", 1.0),
             "models",
             ModelKeys.version(domain, "v2"),
-            ModelKeys.version(domain, "v2") + ModelKeys.EVALUATION));
+            ModelKeys.version(domain, "v2") + ModelKeys.EVALUATION,
+            null));
 
     FineTuningJob done =
         await(client, job.id(), j -> FineTuningJob.Status.SUCCEEDED.equals(j.status()));
@@ -509,7 +510,8 @@ class FineTuningApiIT {
         Map.of("val.loss", 1.1),
         "models",
         ModelKeys.version(domain, version),
-        ModelKeys.version(domain, version) + ModelKeys.EVALUATION);
+        ModelKeys.version(domain, version) + ModelKeys.EVALUATION,
+        null);
   }
 
   void awaitMessage(OpenAIClient client, String id, String message) throws Exception {

@@ -17,7 +17,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import dev.cft.events.EvaluationCompleted;
-import dev.cft.events.EventIds;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.ModelPromoted;
 import dev.cft.events.Topics;
@@ -37,7 +36,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,20 +78,7 @@ class ServingIT {
   }
 
   static EvaluationCompleted verdict(String domain, String version, boolean passed) {
-    return new EvaluationCompleted(
-        EventIds.random(),
-        "corr-" + domain,
-        domain,
-        Instant.now(),
-        version,
-        null,
-        passed,
-        List.of(passed ? "val loss improved" : "val loss worse"),
-        Map.of("val.loss", 1.0),
-        null,
-        "models",
-        ModelKeys.version(domain, version),
-        ModelKeys.version(domain, version) + ModelKeys.EVALUATION);
+    return RegistryDocuments.verdict(domain, version, passed, "corr-" + domain, null);
   }
 
   OpenAIClient client() {

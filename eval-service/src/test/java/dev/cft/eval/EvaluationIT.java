@@ -66,6 +66,28 @@ class EvaluationIT {
         null);
   }
 
+  /** A domain's gate.json asks for manual promotion: the verdict and evaluation.json say so. */
+  @Test
+  void aManualDomainsVerdictSaysItsPassWaitsForApproval() throws Exception {
+    String domain = "manual-" + UUID.randomUUID().toString().substring(0, 8);
+    store.writeString(
+        "datasets", domain + "/v1/val.jsonl", TestEvents.ticketLines(0, 8), "application/x-ndjson");
+    store.writeString(
+        "evals", domain + "/gate.json", "{\"promotion\": \"manual\"}", "application/json");
+    register(domain, "v1", 15);
+    try (TopicWatcher verdicts = new TopicWatcher(Topics.EVALUATIONS_COMPLETED)) {
+      publish(candidate(domain, "v1", 1));
+      EvaluationCompleted verdict =
+          verdicts.await(EvaluationCompleted.class, e -> e.domain().equals(domain), WAIT);
+      assertTrue(verdict.passed(), verdict.reasons().toString());
+      assertEquals(dev.cft.events.Promotion.MANUAL, verdict.promotion());
+      JsonNode evaluation =
+          new ObjectMapper().readTree(store.read("models", verdict.evaluationKey()));
+      assertEquals(
+          "MANUAL", evaluation.path("gate").path("promotion").asText(), evaluation.toString());
+    }
+  }
+
   @Test
   void firstCandidateAloneThenABetterOnePassesAndADegradedOneIsRejected() throws Exception {
     String domain = "eval-" + UUID.randomUUID().toString().substring(0, 8);
@@ -94,6 +116,7 @@ class EvaluationIT {
       assertNull(first.productionMetrics());
       assertTrue(first.candidateMetrics().containsKey("val.loss"));
       assertTrue(first.candidateMetrics().containsKey("golden.exact_match"));
+      assertEquals(dev.cft.events.Promotion.AUTO, first.promotion(), "the default mode");
 
       store.writeString(
           "models",

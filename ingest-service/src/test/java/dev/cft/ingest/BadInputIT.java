@@ -14,13 +14,11 @@ import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.TestEvents;
 import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,9 +51,6 @@ class BadInputIT {
           + "{\"role\":\"assistant\",\"content\":\"Under Payments.\"}]}\n";
 
   @Inject ObjectStore store;
-
-  @TestHTTPResource("/q/health/ready")
-  URI ready;
 
   /** One case: a file under a key, what must become of it, and the words that say why. */
   record Case(String name, String key, byte[] content, String outcome, Long line, String says) {}
@@ -91,7 +86,9 @@ class BadInputIT {
     assertTrue(wrong.isEmpty(), "cases that did not end as expected: " + wrong);
     HttpResponse<String> health =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+            .send(
+                HttpRequest.newBuilder(LocalStackResource.management("q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, health.statusCode(), "the service is up and ready after the corpus");
   }
 

@@ -99,9 +99,6 @@ class NotifiedIngestIT {
     }
   }
 
-  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
-  java.net.URI readiness;
-
   /**
    * The store goes away right after an object's notification: readiness turns DOWN, the service
    * retries with backoff, and once the store is back the object becomes a version; nothing goes to
@@ -146,7 +143,9 @@ class NotifiedIngestIT {
     while (System.nanoTime() < until) {
       last =
           http.send(
-                  java.net.http.HttpRequest.newBuilder(readiness).build(),
+                  java.net.http.HttpRequest.newBuilder(
+                          dev.cft.stack.test.LocalStackResource.management("q/health/ready"))
+                      .build(),
                   java.net.http.HttpResponse.BodyHandlers.discarding())
               .statusCode();
       if (last == status) {

@@ -31,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -50,7 +49,6 @@ import org.junit.jupiter.api.Test;
  * names: it becomes ready and turns a dropped file into a dataset version.
  */
 class SecureTransportIT {
-  private static final Pattern PORT = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
 
   @Test
   void theServiceWorksOverSaslSslKafkaAndHttpsS3() throws Exception {
@@ -106,7 +104,7 @@ class SecureTransportIT {
         byte[] file = IngestFlowIT.chats(0, 30).getBytes(StandardCharsets.UTF_8);
         s3.putObject(
             PutObjectArgs.builder().bucket("ingest").object(domain + "/over-tls.jsonl").stream(
-                    new ByteArrayInputStream(file), file.length, -1)
+                    new ByteArrayInputStream(file), (long) file.length, -1L)
                 .build());
 
         DatasetReady ready = awaitDataset(kafka, domain);
@@ -142,7 +140,7 @@ class SecureTransportIT {
     int status = -1;
     while (System.nanoTime() < until) {
       assertTrue(service.isAlive(), "exited: " + Files.readString(log));
-      Matcher port = PORT.matcher(Files.readString(log));
+      Matcher port = PackagedService.MANAGEMENT_PORT.matcher(Files.readString(log));
       if (port.find()) {
         status =
             http.send(

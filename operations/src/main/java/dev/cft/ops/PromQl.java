@@ -32,14 +32,78 @@ public final class PromQl {
           "start",
           "end");
 
+  private static final Set<String> AGGREGATIONS =
+      Set.of(
+          "sum",
+          "avg",
+          "min",
+          "max",
+          "count",
+          "group",
+          "stddev",
+          "stdvar",
+          "topk",
+          "bottomk",
+          "quantile",
+          "count_values",
+          "limitk",
+          "limit_ratio");
+
   private PromQl() {}
 
-  /** Metric names in {@code expr}; Grafana's {@code $variables} are allowed anywhere. */
-  public static Set<String> metricNames(String expr) {
+  /**
+   * For each place {@code expr} reads {@code metric}, the aggregation operator around it (through
+   * functions such as {@code rate} or {@code delta}), or {@code none} where nothing aggregates it.
+   */
+  public static java.util.List<String> aggregationsOf(String expr, String metric) {
+    String s = normalized(expr);
+    java.util.List<String> found = new java.util.ArrayList<>();
+    Matcher m =
+        Pattern.compile("(?<![A-Za-z0-9_:])" + Pattern.quote(metric) + "(?![A-Za-z0-9_:])")
+            .matcher(s);
+    while (m.find()) {
+      found.add(enclosingAggregation(s, m.start()));
+    }
+    return found;
+  }
+
+  private static String enclosingAggregation(String s, int at) {
+    int depth = 0;
+    for (int i = at - 1; i >= 0; i--) {
+      char c = s.charAt(i);
+      if (c == ')') {
+        depth++;
+      } else if (c == '(' && depth > 0) {
+        depth--;
+      } else if (c == '(') {
+        int end = i;
+        while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
+          end--;
+        }
+        int start = end;
+        while (start > 0 && IDENTIFIER.matcher(s.substring(start - 1, start)).matches()) {
+          start--;
+        }
+        String word = s.substring(start, end).toLowerCase(java.util.Locale.ROOT);
+        if (AGGREGATIONS.contains(word)) {
+          return word;
+        }
+      }
+    }
+    return "none";
+  }
+
+  /** Strings, label selectors, ranges, grouping clauses and Grafana variables taken out. */
+  private static String normalized(String expr) {
     String s = STRING.matcher(expr).replaceAll("\"\"");
     s = s.replaceAll("\\{[^}]*}", " ").replaceAll("\\[[^]]*]", " ");
     s = GROUPING.matcher(s).replaceAll(" ");
-    s = s.replaceAll("\\$\\{?[A-Za-z0-9_]+}?", " ");
+    return s.replaceAll("\\$\\{?[A-Za-z0-9_]+}?", " ");
+  }
+
+  /** Metric names in {@code expr}; Grafana's {@code $variables} are allowed anywhere. */
+  public static Set<String> metricNames(String expr) {
+    String s = normalized(expr);
     Set<String> names = new TreeSet<>();
     Matcher m = IDENTIFIER.matcher(s);
     while (m.find()) {

@@ -173,11 +173,15 @@ class ComposeFileTest {
           String.valueOf(port),
           compose.buildArgs(service).get("HTTP_PORT"),
           where(service, "build.args.HTTP_PORT") + " (EXPOSE): " + source);
+      assertEquals(
+          String.valueOf(module.managementPort()),
+          compose.buildArgs(service).get("MANAGEMENT_PORT"),
+          where(service, "build.args.MANAGEMENT_PORT") + " (EXPOSE)");
     }
   }
 
   @Test
-  void appHealthchecksProbeReadinessOnTheirPortWithAToolTheImageHas() {
+  void appHealthchecksProbeReadinessOnTheirManagementPortWithAToolTheImageHas() {
     Pattern probe =
         Pattern.compile("^CMD (\\S+) .*http://(?:localhost|127\\.0\\.0\\.1):(\\d+)(/\\S*)$");
     for (String service : builtServices()) {
@@ -189,9 +193,9 @@ class ComposeFileTest {
           matcher.matches(), where + ": expected CMD <tool> ... http://localhost:<port>/...");
       assertEquals(HEALTH_PATH, matcher.group(3), where);
       assertEquals(
-          ModuleConfig.of(root, moduleOf(service)).httpPort(),
+          ModuleConfig.of(root, moduleOf(service)).managementPort(),
           Integer.parseInt(matcher.group(2)),
-          where + ": port");
+          where + ": the management port");
       assertEquals("curl", matcher.group(1), where + ": every app image probes with curl");
       assertTrue(
           Pattern.compile("\\s(-\\w*f\\w*|--fail)\\s").matcher(check).find(),
@@ -202,6 +206,73 @@ class ComposeFileTest {
               .matcher(image.runtimeStage())
               .find(),
           image + ": the runtime stage must install curl for " + where);
+    }
+  }
+
+  /** MinIO's release that fixes CVE-2025-62506; the community edition is source-only since. */
+  static final String MINIO_FIXED = "RELEASE.2025-10-15T17-29-55Z";
+
+  /**
+   * MinIO is built from source at a release with the October 2025 fix (no published image has it),
+   * in Compose and in the local Kubernetes overlay alike, and Kafka runs the release the pipeline's
+   * clients and embedded broker are built on.
+   */
+  @Test
+  void minioHasTheOctober2025FixAndKafkaMatchesTheClients() throws Exception {
+    JsonNode minio = compose.service("minio");
+    String release = minio.path("build").path("args").path("MINIO_RELEASE").asText();
+    assertEquals(
+        "docker/minio", minio.path("build").path("context").asText(), where("minio", "build"));
+    assertTrue(
+        release.compareTo(MINIO_FIXED) >= 0, where("minio", "MINIO_RELEASE") + ": " + release);
+    assertEquals("cft/minio:" + release, minio.path("image").asText(), where("minio", "image"));
+    String dockerfile = Files.readString(root.resolve("docker/minio/Dockerfile"));
+    assertTrue(
+        dockerfile.contains("ARG MINIO_RELEASE=" + release),
+        "docker/minio/Dockerfile builds " + release + " by default");
+    String kafka = "apache/kafka:" + RootPom.read(root).property("kafka.version");
+    List<String> images = new ArrayList<>();
+    for (String service : compose.services()) {
+      images.add(compose.service(service).path("image").asText());
+    }
+    try (var overlay = Files.list(root.resolve("k8s/overlays/local"))) {
+      for (Path file : overlay.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        java.util.regex.Matcher image =
+            Pattern.compile("image:\\s*(\\S+)").matcher(Files.readString(file));
+        while (image.find()) {
+          images.add(image.group(1));
+        }
+      }
+    }
+    for (String image : images) {
+      if (image.startsWith("apache/kafka:")) {
+        assertEquals(kafka, image, "the broker's release is the clients' (pom.xml kafka.version)");
+      }
+      if (image.contains("/minio:")) {
+        assertEquals("cft/minio:" + release, image, "one MinIO, built with the fix");
+      }
+    }
+    assertTrue(images.contains(kafka), "no " + kafka + " in " + images);
+  }
+
+  /** Prometheus (prometheus-compose.yml) scrapes each service where its metrics are. */
+  @Test
+  void prometheusScrapesEachServiceOnItsManagementPort() {
+    Set<String> scraped = new TreeSet<>();
+    JsonNode config =
+        Compose.readYaml(root.resolve("k8s/monitoring/prometheus/prometheus-compose.yml"));
+    for (JsonNode job : config.path("scrape_configs")) {
+      for (JsonNode statics : job.path("static_configs")) {
+        statics.path("targets").forEach(t -> scraped.add(t.asText()));
+      }
+      for (JsonNode dns : job.path("dns_sd_configs")) {
+        dns.path("names").forEach(n -> scraped.add(n.asText() + ":" + dns.path("port").asInt()));
+      }
+    }
+    for (String service : builtServices()) {
+      String target = service + ":" + ModuleConfig.of(root, moduleOf(service)).managementPort();
+      assertTrue(
+          scraped.contains(target), "prometheus-compose.yml scrapes no " + target + ": " + scraped);
     }
   }
 
@@ -580,7 +651,13 @@ class ComposeFileTest {
   private List<String> builtServices() {
     List<String> built = new ArrayList<>();
     for (String service : compose.services()) {
-      if (compose.service(service).has("build")) {
+      // The pipeline's own images; MinIO's (docker/minio) is built too, from MinIO's source.
+      if (compose
+          .service(service)
+          .path("build")
+          .path("dockerfile")
+          .asText()
+          .startsWith("docker/Dockerfile")) {
         built.add(service);
       }
     }

@@ -61,6 +61,37 @@ class DashboardsTest {
     }
   }
 
+  /**
+   * Gauges every replica of a consumer group exports with the same, whole-group value ({@code
+   * ConsumerLagMetrics}): summed over replicas they count the lag once per replica.
+   */
+  static final Set<String> PER_GROUP_GAUGES = Set.of("cft_kafka_consumer_lag");
+
+  @Test
+  void perGroupGaugesAreTakenWithMaxNeverSummedOverReplicas() {
+    List<Dashboards.Query> queries = new ArrayList<>(Dashboards.dashboardQueries(root));
+    queries.addAll(Dashboards.alertQueries(root));
+    int reads = 0;
+    for (Dashboards.Query query : queries) {
+      for (String gauge : PER_GROUP_GAUGES) {
+        for (String aggregation : PromQl.aggregationsOf(query.expr(), gauge)) {
+          reads++;
+          assertEquals(
+              "max",
+              aggregation,
+              query.where()
+                  + ": "
+                  + gauge
+                  + " is the same on every replica: max, not "
+                  + aggregation
+                  + ", in "
+                  + query.expr());
+        }
+      }
+    }
+    assertTrue(reads >= 3, "the dashboards and alerts read the consumer lag: " + reads);
+  }
+
   /** promtool parses each query as the expression of a recording rule. */
   @Test
   void everyQueryIsValidPromQl() throws Exception {

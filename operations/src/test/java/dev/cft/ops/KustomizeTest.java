@@ -92,7 +92,7 @@ class KustomizeTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"base", LOCAL, GPU_OVERLAY})
-  void eachServiceListensAndIsProbedOnItsQuarkusPort(String dir) {
+  void eachServiceListensOnItsQuarkusPortAndIsProbedAndScrapedOnItsManagementPort(String dir) {
     Kustomize.Rendering rendering = render(dir);
     List<String> problems = new ArrayList<>();
     for (String service : SERVICES) {
@@ -102,24 +102,30 @@ class KustomizeTest {
       JsonNode deployment = rendering.get("Deployment", service);
       JsonNode container = container(deployment, service);
       String where = where(deployment, container);
-      int containerPort = resolvePort(container, TextNode.valueOf("http"));
-      if (containerPort != port) {
-        problems.add(
-            where
-                + ": containerPort named http is "
-                + containerPort
-                + ", quarkus.http.port "
-                + port);
-      }
+      checkNamedPort(problems, where, container, "http", "quarkus.http.port", port);
       String envPort =
           env(container, "QUARKUS_HTTP_PORT").map(e -> e.path("value").asText()).orElse("");
       if (!envPort.equals(portProperty)) {
         problems.add(where + ": env QUARKUS_HTTP_PORT '" + envPort + "', expected " + port);
       }
-      checkProbe(problems, where, container, "livenessProbe", "/q/health/live", port);
-      checkProbe(problems, where, container, "readinessProbe", "/q/health/ready", port);
+      // Health and metrics answer on the management port only (the service's own port: 404).
+      String managementProperty =
+          Kustomize.applicationProperties(service).getProperty("quarkus.management.port");
+      if (managementProperty == null
+          || !"true"
+              .equals(
+                  Kustomize.applicationProperties(service)
+                      .getProperty("quarkus.management.enabled"))) {
+        problems.add(service + ": application.properties enables no management interface");
+        continue;
+      }
+      int management = Integer.parseInt(managementProperty);
+      checkNamedPort(
+          problems, where, container, "management", "quarkus.management.port", management);
+      checkProbe(problems, where, container, "livenessProbe", "/q/health/live", management);
+      checkProbe(problems, where, container, "readinessProbe", "/q/health/ready", management);
       if (SLOW_STARTERS.contains(service)) {
-        checkProbe(problems, where, container, "startupProbe", "/q/health/live", port);
+        checkProbe(problems, where, container, "startupProbe", "/q/health/live", management);
       }
       JsonNode annotations =
           deployment.path("spec").path("template").path("metadata").path("annotations");
@@ -131,7 +137,7 @@ class KustomizeTest {
       checkEquals(
           problems,
           where + ": annotation prometheus.io/port",
-          portProperty,
+          managementProperty,
           annotations.path("prometheus.io/port").asText());
       checkEquals(
           problems,
@@ -603,6 +609,29 @@ class KustomizeTest {
             volume ->
                 list(podSpec(owner).path("volumes")).stream()
                     .anyMatch(v -> volume.equals(v.path("name").asText()) && v.has("emptyDir")));
+  }
+
+  /** The container port named {@code name} is the one {@code property} sets. */
+  private static void checkNamedPort(
+      List<String> problems,
+      String where,
+      JsonNode container,
+      String name,
+      String property,
+      int expected) {
+    int port = resolvePort(container, TextNode.valueOf(name));
+    if (port != expected) {
+      problems.add(
+          where
+              + ": containerPort named "
+              + name
+              + " is "
+              + port
+              + ", "
+              + property
+              + " "
+              + expected);
+    }
   }
 
   private static void checkProbe(

@@ -64,10 +64,23 @@ final class ModuleConfig {
   }
 
   int httpPort() {
-    String port = properties.getProperty("quarkus.http.port");
+    return port("quarkus.http.port");
+  }
+
+  /** Where health and metrics answer: the management interface, which must be enabled. */
+  int managementPort() {
+    if (!"true".equals(properties.getProperty("quarkus.management.enabled", "").trim())) {
+      throw new AssertionError(
+          module + "/src/main/resources/application.properties: quarkus.management.enabled");
+    }
+    return port("quarkus.management.port");
+  }
+
+  private int port(String property) {
+    String port = properties.getProperty(property);
     if (port == null) {
       throw new AssertionError(
-          module + "/src/main/resources/application.properties: no quarkus.http.port");
+          module + "/src/main/resources/application.properties: no " + property);
     }
     return Integer.parseInt(port.trim());
   }

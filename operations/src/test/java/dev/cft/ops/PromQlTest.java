@@ -24,6 +24,24 @@ class PromQlTest {
   }
 
   @Test
+  void theAggregationAroundEachReadOfAMetricIsFoundThroughFunctions() {
+    assertEquals(
+        java.util.List.of("sum"),
+        PromQl.aggregationsOf(
+            "sum by (group, topic) (cft_kafka_consumer_lag)", "cft_kafka_consumer_lag"));
+    assertEquals(
+        java.util.List.of("max", "max"),
+        PromQl.aggregationsOf(
+            "max by (group, topic) (cft_kafka_consumer_lag{a=\"(\"}) > 5"
+                + " and max by (group, topic) (delta(cft_kafka_consumer_lag[15m])) > 0",
+            "cft_kafka_consumer_lag"));
+    assertEquals(
+        java.util.List.of("none", "sum"),
+        PromQl.aggregationsOf("cft_x > 1 or (rate(cft_y[5m]) * sum(rate(cft_x[5m])))", "cft_x"));
+    assertEquals(java.util.List.of(), PromQl.aggregationsOf("sum(cft_x_total)", "cft_x"));
+  }
+
+  @Test
   void grafanaVariablesBecomeValuesPrometheusAccepts() {
     assertEquals(
         "rate(a{d=~\".*\"}[5m]) + increase(b[1h])",

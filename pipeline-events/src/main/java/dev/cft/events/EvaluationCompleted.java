@@ -13,6 +13,8 @@ import java.util.Map;
  * @param candidateMetrics metric name to value, e.g. {@code val.loss}, {@code retention.perplexity}
  * @param productionMetrics the same names for production; null when there is no production model
  * @param evaluationKey the full {@code evaluation.json} report in {@code modelBucket}
+ * @param promotion what a pass leads to: production at once ({@code AUTO}, also for an event
+ *     without the field) or a wait for a person's approval ({@code MANUAL})
  */
 public record EvaluationCompleted(
     String eventId,
@@ -27,8 +29,14 @@ public record EvaluationCompleted(
     Map<String, Double> productionMetrics,
     String modelBucket,
     String modelPrefix,
-    String evaluationKey)
+    String evaluationKey,
+    Promotion promotion)
     implements PipelineEvent {
+
+  /** Whether a pass must wait for a person's approval (an event without the field: no). */
+  public boolean awaitsApproval() {
+    return promotion == Promotion.MANUAL;
+  }
 
   public EvaluationCompleted {
     Require.envelope(EvaluationCompleted.class, eventId, correlationId, domain, occurredAt);

@@ -30,6 +30,14 @@ public final class ModelKeys {
     return "v" + datasetVersion;
   }
 
+  /**
+   * How serving and the fine-tuning API name a version: {@code <domain>:<version>}, e.g. {@code
+   * support:v7}.
+   */
+  public static String servedName(String domain, String version) {
+    return domain + ":" + version;
+  }
+
   public static String alias(String domain, String alias) {
     return domain + "/aliases/" + alias + ".json";
   }

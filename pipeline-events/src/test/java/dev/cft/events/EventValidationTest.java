@@ -70,7 +70,8 @@ class EventValidationTest {
         null,
         "models",
         "legal/versions/v7/",
-        "legal/versions/v7/evaluation.json");
+        "legal/versions/v7/evaluation.json",
+        null);
   }
 
   @ParameterizedTest

@@ -34,7 +34,7 @@ public final class Golden {
           TrainingJobEvent.class, Set.of("workerId", "step", "checkpointKey", "message"),
           TrainingProgress.class, Set.of("valLoss"),
           CandidateReady.class, Set.of("parentModelVersion"),
-          EvaluationCompleted.class, Set.of("productionVersion", "productionMetrics"),
+          EvaluationCompleted.class, Set.of("productionVersion", "productionMetrics", "promotion"),
           ModelPromoted.class, Set.of("previousVersion", "reason"),
           FineTuningRequested.class, Set.of("validation"),
           TrainingCancelRequested.class, Set.of());

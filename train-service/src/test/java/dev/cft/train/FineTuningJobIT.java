@@ -15,13 +15,13 @@ import dev.cft.events.TrainingCancelRequested;
 import dev.cft.events.TrainingJobEvent;
 import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.TrainingProgress;
+import dev.cft.events.documents.JobRecord;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.stack.test.LocalStackResource;
 import dev.cft.stack.test.TestEvents;
 import dev.cft.stack.test.TopicWatcher;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.service.JobRunner;
-import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.JobStore;
 import io.quarkus.test.common.WithTestResource;
@@ -127,7 +127,7 @@ class FineTuningJobIT {
           new JobRecord(
               waitingJob,
               waiting,
-              JobSettings.of(trainConfig),
+              JobSettings.of(trainConfig).asMap(),
               State.RUNNING,
               "a-worker-that-died",
               Instant.EPOCH,

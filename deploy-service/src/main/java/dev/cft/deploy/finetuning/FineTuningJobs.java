@@ -1,9 +1,7 @@
 package dev.cft.deploy.finetuning;
 
 import dev.cft.deploy.messaging.FineTuningCommands;
-import dev.cft.deploy.registry.ModelRegistry;
 import dev.cft.deploy.rest.OpenAiError;
-import dev.cft.events.Buckets;
 import dev.cft.events.EvaluationCompleted;
 import dev.cft.events.EventIds;
 import dev.cft.events.FineTuning;
@@ -30,26 +28,23 @@ import org.jboss.logging.Logger;
 public class FineTuningJobs {
   private static final Pattern DOMAIN = ModelKeys.DOMAIN;
 
-  /** A base trained from scratch with the byte tokenizer (train-service's own). */
-  static final String SCRATCH = "tiny";
-
   private static final Logger LOG = Logger.getLogger(FineTuningJobs.class);
 
   private final FineTuningStore store;
   private final FineTuningCommands commands;
-  private final ModelRegistry registry;
+  private final StartModelNames starts;
   private final ObjectStore objects;
   private final UploadedFiles files;
 
   public FineTuningJobs(
       FineTuningStore store,
       FineTuningCommands commands,
-      ModelRegistry registry,
+      StartModelNames starts,
       ObjectStore objects,
       UploadedFiles files) {
     this.store = store;
     this.commands = commands;
-    this.registry = registry;
+    this.starts = starts;
     this.objects = objects;
     this.files = files;
   }
@@ -60,8 +55,8 @@ public class FineTuningJobs {
         create.validationFile() == null
             ? null
             : fineTuneFile(create.validationFile(), "validation_file");
-    String startFrom = startFrom(create.model());
-    String domain = create.suffix() != null ? create.suffix() : domainOf(create.model());
+    String startFrom = starts.startFrom(create.model());
+    String domain = create.suffix() != null ? create.suffix() : starts.domainOf(create.model());
     if (domain == null) {
       throw OpenAiError.invalid(
           "suffix",
@@ -305,50 +300,5 @@ public class FineTuningJobs {
   private FineTuningRequested.File reference(FileObject file) {
     return new FineTuningRequested.File(
         file.id(), store.bucket(), FineTuningStore.contentKey(file.id(), file.filename()));
-  }
-
-  /**
-   * What the job starts from, fixed now: a version stays that version, a domain means its
-   * production version at this moment, anything else must be a base.
-   */
-  String startFrom(String model) {
-    int colon = model.indexOf(':');
-    if (colon > 0 && !model.startsWith("hf:")) {
-      String domain = model.substring(0, colon);
-      String version = model.substring(colon + 1);
-      if (objects.exists(Buckets.MODELS, ModelKeys.version(domain, version) + ModelKeys.CARD)) {
-        return model;
-      }
-      throw unknownModel(model);
-    }
-    Optional<String> production = registry.production(model);
-    if (production.isPresent()) {
-      return JobProgress.modelName(model, production.get());
-    }
-    if (model.startsWith("hf:")
-        || model.equals(SCRATCH)
-        || objects.exists(Buckets.MODELS, ModelKeys.base(model) + "config.json")) {
-      return model;
-    }
-    throw unknownModel(model);
-  }
-
-  private String domainOf(String model) {
-    int colon = model.indexOf(':');
-    if (colon > 0 && !model.startsWith("hf:")) {
-      return model.substring(0, colon);
-    }
-    return registry.production(model).isPresent() ? model : null;
-  }
-
-  private static OpenAiError unknownModel(String model) {
-    return new OpenAiError(
-        404,
-        "The model '"
-            + model
-            + "' is not a domain with a production model, a registered version (<domain>:v<N>),"
-            + " or a base (hf:<repo>, or a name under models/base/)",
-        "model",
-        "model_not_found");
   }
 }

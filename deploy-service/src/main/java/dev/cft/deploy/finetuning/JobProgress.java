@@ -4,6 +4,7 @@ import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EvaluationCompleted;
 import dev.cft.events.IngestRejected;
+import dev.cft.events.ModelKeys;
 import dev.cft.events.ModelPromoted;
 import dev.cft.events.PipelineEvent;
 import dev.cft.events.TrainingJobEvent;
@@ -68,7 +69,7 @@ public final class JobProgress {
       return progress(state, cancelled, progress, entry);
     }
     if (event instanceof CandidateReady candidate) {
-      String model = modelName(candidate.domain(), candidate.modelVersion());
+      String model = ModelKeys.servedName(candidate.domain(), candidate.modelVersion());
       return only(
           state.withModel(model),
           entry.info("New fine-tuned model created: " + model + "; evaluating"));
@@ -147,7 +148,9 @@ public final class JobProgress {
       case HEARTBEAT -> {}
       case SUCCEEDED -> {
         // Its candidate is named after the dataset version; from now on it cannot be cancelled.
-        next = next.withModel(modelName(job.domain(), "v" + job.datasetVersion()));
+        next =
+            next.withModel(
+                ModelKeys.servedName(job.domain(), ModelKeys.versionName(job.datasetVersion())));
         events.add(entry.info("Training finished: " + job.message()));
       }
       case FAILED -> {
@@ -217,7 +220,7 @@ public final class JobProgress {
     }
     JobState next =
         state
-            .withModel(modelName(verdict.domain(), verdict.modelVersion()))
+            .withModel(ModelKeys.servedName(verdict.domain(), verdict.modelVersion()))
             .withVerdict(
                 new JobState.Verdict(
                     verdict.passed(), verdict.reasons(), verdict.productionVersion(), promoted),
@@ -245,16 +248,11 @@ public final class JobProgress {
     return only(
         state.withVerdict(verdict, state.resultFiles()),
         entry.info(
-            modelName(promotion.domain(), promotion.modelVersion())
+            ModelKeys.servedName(promotion.domain(), promotion.modelVersion())
                 + " is now production"
                 + (promotion.previousVersion() == null
                     ? ""
                     : " (was " + promotion.previousVersion() + ")")));
-  }
-
-  /** How serving names a version: {@code <domain>:<version>}. */
-  public static String modelName(String domain, String version) {
-    return domain + ":" + version;
   }
 
   private static JobCheckpoint checkpoint(
@@ -269,7 +267,9 @@ public final class JobProgress {
             + job.step(),
         JobCheckpoint.OBJECT,
         at,
-        modelName(request.domain(), "v" + job.datasetVersion()) + ":ckpt-step-" + job.step(),
+        ModelKeys.servedName(request.domain(), ModelKeys.versionName(job.datasetVersion()))
+            + ":ckpt-step-"
+            + job.step(),
         request.id(),
         metrics,
         job.step(),

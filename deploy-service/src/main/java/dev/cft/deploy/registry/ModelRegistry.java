@@ -20,8 +20,11 @@ import java.util.TreeSet;
 /**
  * The registry in the models bucket: a domain's versions, its {@code production} and {@code
  * previous} aliases and the history of their moves. The production alias is one object, so a move
- * is atomic for every reader: it sees the old version or the new one. Moves for one domain come
- * from one consumer (records keyed by domain), so read-modify-write of the history is safe.
+ * is atomic for every reader: it sees the old version or the new one. The gate's moves for one
+ * domain come from one consumer (records keyed by domain); an operator's decision (promote, reject,
+ * rollback) runs on the replica that got the request, so one racing a verdict of the same domain,
+ * or another decision, could lose a history line (read-modify-write of one object); a conditional
+ * write of the history would close that.
  */
 @ApplicationScoped
 public class ModelRegistry {
@@ -73,15 +76,22 @@ public class ModelRegistry {
       if (versions > 0 && key.endsWith("/" + ModelKeys.CARD)) {
         String rest = key.substring(versions + "/versions/".length());
         if (rest.indexOf('/') == rest.length() - ModelKeys.CARD.length() - 1) {
-          names.add(key.substring(0, versions) + ":" + rest.substring(0, rest.indexOf('/')));
+          names.add(
+              ModelKeys.servedName(
+                  key.substring(0, versions), rest.substring(0, rest.indexOf('/'))));
         }
       }
     }
     return List.copyOf(names);
   }
 
-  /** Makes {@code version} production; the old one becomes previous. */
-  public Move promote(String domain, String version, String reason, String correlationId) {
+  /**
+   * Makes {@code version} production; the old one becomes previous.
+   *
+   * @param actor the operator's key digest for a promotion by hand; null when the gate decided
+   */
+  public Move promote(
+      String domain, String version, String reason, String correlationId, String actor) {
     Optional<String> current = production(domain);
     if (current.isPresent() && current.get().equals(version)) {
       return new Move(domain, version, version, "UNCHANGED");
@@ -89,7 +99,15 @@ public class ModelRegistry {
     current.ifPresent(old -> writeAlias(domain, ModelKeys.PREVIOUS, old, "replaced by " + version));
     writeAlias(domain, ModelKeys.PRODUCTION, version, reason);
     appendHistory(
-        domain, HistoryEntry.Action.PROMOTED, version, current.orElse(null), reason, correlationId);
+        new HistoryEntry(
+            Instant.now(),
+            HistoryEntry.Action.PROMOTED,
+            version,
+            current.orElse(null),
+            reason,
+            correlationId,
+            actor),
+        domain);
     return new Move(domain, current.orElse(null), version, "PROMOTED");
   }
 
@@ -98,7 +116,7 @@ public class ModelRegistry {
    *
    * @throws IllegalStateException when there is nothing to roll back to
    */
-  public Move rollback(String domain, String reason) {
+  public Move rollback(String domain, String reason, String actor) {
     String current =
         production(domain)
             .orElseThrow(() -> new IllegalStateException(domain + " has no production model"));
@@ -108,8 +126,60 @@ public class ModelRegistry {
                 () -> new IllegalStateException(domain + " has no previous model to roll back to"));
     writeAlias(domain, ModelKeys.PREVIOUS, current, "rolled back from");
     writeAlias(domain, ModelKeys.PRODUCTION, back, reason);
-    appendHistory(domain, HistoryEntry.Action.ROLLED_BACK, back, current, reason, null);
+    // The version production returns to keeps the chain that made it.
+    appendHistory(
+        new HistoryEntry(
+            Instant.now(),
+            HistoryEntry.Action.ROLLED_BACK,
+            back,
+            current,
+            reason,
+            correlationIdOf(domain, back),
+            actor),
+        domain);
     return new Move(domain, current, back, "ROLLED_BACK");
+  }
+
+  /** A person turns {@code version} down: it stays out of production unless promoted by hand. */
+  public void reject(String domain, String version, String reason, String actor) {
+    appendHistory(
+        new HistoryEntry(
+            Instant.now(),
+            HistoryEntry.Action.REJECTED,
+            version,
+            production(domain).orElse(null),
+            reason,
+            correlationIdOf(domain, version),
+            actor),
+        domain);
+  }
+
+  /**
+   * Whether a person turned {@code version} down and nobody promoted it since: the gate's pass no
+   * longer moves it to production, nor does a rollback.
+   */
+  public boolean rejectedByHand(String domain, String version) {
+    boolean rejected = false;
+    for (HistoryEntry entry : history(domain)) {
+      if (entry.version().equals(version)) {
+        rejected = entry.action() == HistoryEntry.Action.REJECTED;
+      }
+    }
+    return rejected;
+  }
+
+  /** The chain that made {@code version}: its card's correlation id (null without a card). */
+  public String correlationIdOf(String domain, String version) {
+    return card(domain, version).map(ModelCard::correlationId).orElse(null);
+  }
+
+  public Optional<ModelCard> card(String domain, String version) {
+    return read(ModelKeys.version(domain, version) + ModelKeys.CARD, ModelCard.class);
+  }
+
+  /** The gate's verdict on {@code version}; empty until it is judged. */
+  public Optional<EvaluationReport> evaluation(String domain, String version) {
+    return read(ModelKeys.version(domain, version) + ModelKeys.EVALUATION, EvaluationReport.class);
   }
 
   /** The domain's registry view: aliases, every version with its status and verdict, history. */
@@ -117,17 +187,23 @@ public class ModelRegistry {
     String production = production(domain).orElse(null);
     List<HistoryEntry> history = history(domain);
     TreeSet<String> everPromoted = new TreeSet<>();
-    history.forEach(h -> everPromoted.add(h.version()));
+    TreeSet<String> rejectedByHand = new TreeSet<>();
+    for (HistoryEntry entry : history) {
+      if (entry.action() == HistoryEntry.Action.REJECTED) {
+        rejectedByHand.add(entry.version());
+      } else {
+        everPromoted.add(entry.version());
+        rejectedByHand.remove(entry.version()); // promoted by hand after all
+      }
+    }
     List<RegistryView.Version> versions = new ArrayList<>();
     for (String version : versions(domain)) {
-      String prefix = ModelKeys.version(domain, version);
-      ModelCard card = read(prefix + ModelKeys.CARD, ModelCard.class).orElse(null);
-      EvaluationReport evaluation =
-          read(prefix + ModelKeys.EVALUATION, EvaluationReport.class).orElse(null);
+      ModelCard card = card(domain, version).orElse(null);
+      EvaluationReport evaluation = evaluation(domain, version).orElse(null);
       versions.add(
           new RegistryView.Version(
               version,
-              status(version, production, evaluation, everPromoted),
+              status(version, production, evaluation, everPromoted, rejectedByHand),
               card == null || card.lineage() == null ? null : card.lineage().datasetVersion(),
               card == null ? null : card.jobId(),
               card == null || card.lineage() == null ? null : card.lineage().parentVersion(),
@@ -144,17 +220,27 @@ public class ModelRegistry {
 
   /**
    * A version's status, derived rather than stored a second time: production by its alias, rejected
-   * by its verdict, retired once it was production, else a candidate.
+   * by its verdict or by a person, retired once it was production, {@code approved-pending} when it
+   * passed in a domain whose promotions wait for a person, else a candidate.
    */
   static String status(
-      String version, String production, EvaluationReport evaluation, Set<String> everPromoted) {
+      String version,
+      String production,
+      EvaluationReport evaluation,
+      Set<String> everPromoted,
+      Set<String> rejectedByHand) {
     if (version.equals(production)) {
       return "production";
     }
-    if (evaluation != null && !evaluation.passed()) {
+    if (evaluation != null && !evaluation.passed() || rejectedByHand.contains(version)) {
       return "rejected";
     }
-    return everPromoted.contains(version) ? "retired" : "candidate";
+    if (everPromoted.contains(version)) {
+      return "retired";
+    }
+    boolean awaitsApproval =
+        evaluation != null && evaluation.promotionMode() == dev.cft.events.Promotion.MANUAL;
+    return awaitsApproval ? "approved-pending" : "candidate";
   }
 
   /** Version names, oldest first ({@code v2} before {@code v10}). */
@@ -208,15 +294,7 @@ public class ModelRegistry {
         "application/json");
   }
 
-  private void appendHistory(
-      String domain,
-      HistoryEntry.Action action,
-      String version,
-      String from,
-      String reason,
-      String correlationId) {
-    HistoryEntry entry =
-        new HistoryEntry(Instant.now(), action, version, from, reason, correlationId);
+  private void appendHistory(HistoryEntry entry, String domain) {
     String old =
         store
             .readIfExists(Buckets.MODELS, ModelKeys.history(domain))

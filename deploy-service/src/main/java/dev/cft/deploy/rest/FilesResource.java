@@ -28,24 +28,21 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/v1/files")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@Keyed
 public class FilesResource {
   private final UploadedFiles uploads;
   private final FineTuningStore store;
-  private final Admission admission;
   private final long maxFileSize;
 
-  public FilesResource(
-      UploadedFiles uploads, FineTuningStore store, Admission admission, DeployConfig config) {
+  public FilesResource(UploadedFiles uploads, FineTuningStore store, DeployConfig config) {
     this.uploads = uploads;
     this.store = store;
-    this.admission = admission;
     this.maxFileSize = config.fineTuning().maxFileSize().asLongValue();
   }
 
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public FileObject upload(@RestForm("file") FileUpload file, @RestForm String purpose) {
-    admission.keyed();
     if (!FileObject.FINE_TUNE.equals(purpose)) {
       throw OpenAiError.invalid(
           "purpose",
@@ -69,7 +66,6 @@ public class FilesResource {
       @QueryParam("purpose") String purpose,
       @QueryParam("after") String after,
       @QueryParam("limit") Integer limit) {
-    admission.keyed();
     var files =
         store.files().stream().filter(f -> purpose == null || purpose.equals(f.purpose())).toList();
     Map<String, FileObject> byId = new java.util.HashMap<>();
@@ -84,7 +80,6 @@ public class FilesResource {
   @GET
   @Path("/{id}")
   public FileObject get(@PathParam("id") String id) {
-    admission.keyed();
     return known(id);
   }
 
@@ -92,7 +87,6 @@ public class FilesResource {
   @Path("/{id}/content")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
   public Response content(@PathParam("id") String id) {
-    admission.keyed();
     FileObject file = known(id);
     return Response.ok(store.content(file))
         .header("Content-Disposition", "attachment; filename=\"" + file.filename() + "\"")
@@ -102,7 +96,6 @@ public class FilesResource {
   @DELETE
   @Path("/{id}")
   public Map<String, Object> delete(@PathParam("id") String id) {
-    admission.keyed();
     store.deleteFile(known(id));
     return Map.of("id", id, "object", "file", "deleted", true);
   }

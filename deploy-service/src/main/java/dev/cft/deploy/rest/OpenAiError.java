@@ -1,7 +1,5 @@
 package dev.cft.deploy.rest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -9,9 +7,9 @@ import jakarta.ws.rs.ext.Provider;
 
 /** An error in OpenAI's shape: {@code {"error":{"message","type","param","code"}}}. */
 public final class OpenAiError extends RuntimeException {
-  final int status;
-  final String param;
-  final String code;
+  private final int status;
+  private final String param;
+  private final String code;
 
   public OpenAiError(int status, String message, String param, String code) {
     super(message);
@@ -32,37 +30,46 @@ public final class OpenAiError extends RuntimeException {
         "model_not_found");
   }
 
+  public int status() {
+    return status;
+  }
+
+  /** The request's field at fault, as OpenAI names it ({@code messages[0].role}); may be null. */
+  public String param() {
+    return param;
+  }
+
   /** OpenAI's error type for an HTTP status. */
-  static String type(int status) {
+  public static String type(int status) {
     return status == 404
         ? "not_found_error"
         : status >= 500 ? "server_error" : "invalid_request_error";
   }
 
-  String type() {
+  public String type() {
     return type(status);
   }
 
-  static ObjectNode body(ObjectMapper json, int status, String message, String param, String code) {
-    ObjectNode root = json.createObjectNode();
-    ObjectNode error = root.putObject("error");
-    error.put("message", message);
-    error.put("type", type(status));
-    error.put("param", param).put("code", code);
-    return root;
+  /** The document OpenAI's clients parse. */
+  public record Body(Detail error) {}
+
+  /** Null {@code param} and {@code code} are sent as nulls: clients expect the four keys. */
+  public record Detail(String message, String type, String param, String code) {}
+
+  public static Body body(int status, String message, String param, String code) {
+    return new Body(new Detail(message, type(status), param, code));
+  }
+
+  public Body body() {
+    return body(status, getMessage(), param, code);
   }
 
   /** Answers an {@link OpenAiError} with its status and body. */
   @Provider
   public static class Mapper implements ExceptionMapper<OpenAiError> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public Response toResponse(OpenAiError e) {
-      return Response.status(e.status)
-          .type(MediaType.APPLICATION_JSON)
-          .entity(body(JSON, e.status, e.getMessage(), e.param, e.code))
-          .build();
+      return Response.status(e.status).type(MediaType.APPLICATION_JSON).entity(e.body()).build();
     }
   }
 }

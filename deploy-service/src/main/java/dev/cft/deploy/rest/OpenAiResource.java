@@ -1,13 +1,15 @@
 package dev.cft.deploy.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cft.deploy.config.DeployConfig;
 import dev.cft.deploy.metrics.ServingMetrics;
+import dev.cft.deploy.rest.openai.ChatCompletionRequest;
+import dev.cft.deploy.rest.openai.CompletionRequest;
+import dev.cft.deploy.rest.openai.ModelList;
+import dev.cft.deploy.rest.openai.Reply;
+import dev.cft.deploy.rest.openai.ServingRequest;
 import dev.cft.deploy.serving.ServedModels;
-import dev.cft.lm.data.ChatTemplate;
 import dev.cft.lm.generate.GenerationRequest;
 import dev.cft.lm.generate.GenerationResult;
 import dev.cft.lm.generate.Generator;
@@ -24,9 +26,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * OpenAI-compatible serving: {@code /v1/models}, {@code /v1/completions} and {@code
@@ -36,80 +40,80 @@ import java.util.function.Consumer;
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Serving
 public class OpenAiResource {
-  static final int DEFAULT_COMPLETION_TOKENS = 16;
-  static final int DEFAULT_CHAT_TOKENS = 256;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String COMPLETIONS = "completions";
+  static final String CHAT_COMPLETIONS = "chat_completions";
+
+  /**
+   * The endpoint tag of serving's metrics by path, for requests refused before their method runs
+   * (by {@link Admission}, or a body that does not bind): they count as failed calls too.
+   */
+  private static final Map<String, String> ENDPOINTS =
+      Map.of("/v1/completions", COMPLETIONS, "/v1/chat/completions", CHAT_COMPLETIONS);
+
+  private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final ServedModels models;
-
   private final ServingMetrics metrics;
   private final DeployConfig config;
-  private final Admission admission;
+  private final ObjectMapper json;
 
   public OpenAiResource(
-      ServedModels models, ServingMetrics metrics, DeployConfig config, Admission admission) {
+      ServedModels models, ServingMetrics metrics, DeployConfig config, ObjectMapper json) {
+    this.models = models;
     this.metrics = metrics;
     this.config = config;
-    this.admission = admission;
-    this.models = models;
+    this.json = json;
   }
 
   @GET
   @Path("/models")
-  public ObjectNode list() {
-    admission.serving();
-    ObjectNode root = JSON.createObjectNode().put("object", "list");
-    ArrayNode data = root.putArray("data");
+  public ModelList list() {
+    List<ModelList.Model> data = new ArrayList<>();
     models
         .versions()
-        .forEach(
-            (domain, version) ->
-                data.addObject()
-                    .put("id", domain)
-                    .put("object", "model")
-                    .put("created", 0)
-                    .put("owned_by", "cft:" + version));
-    for (String name : models.registeredVersions()) {
-      data.addObject()
-          .put("id", name)
-          .put("object", "model")
-          .put("created", 0)
-          .put("owned_by", "cft");
-    }
-    return root;
+        .forEach((domain, version) -> data.add(new ModelList.Model(domain, "cft:" + version)));
+    models.registeredVersions().forEach(name -> data.add(new ModelList.Model(name, "cft")));
+    return new ModelList(data);
   }
 
   @POST
   @Path("/completions")
   @Blocking
-  public Response completions(JsonNode body) {
-    return serve(body, false);
+  public Response completions(CompletionRequest body) {
+    return serve(COMPLETIONS, body, Reply::text);
   }
 
   @POST
   @Path("/chat/completions")
   @Blocking
-  public Response chat(JsonNode body) {
-    return serve(body, true);
+  public Response chat(ChatCompletionRequest body) {
+    return serve(CHAT_COMPLETIONS, body, Reply::chat);
   }
 
-  /** Counts a request's errors; its success is counted where the answer is complete. */
-  private Response serve(JsonNode body, boolean chat) {
-    ServingMetrics.Call call =
-        metrics.call(
-            chat ? "chat_completions" : "completions",
-            body != null && body.path("stream").asBoolean(false));
+  /** Counts a serving request refused before its method ran; the stream it asked is unknown. */
+  static void countRefusal(ServingMetrics metrics, String path, String type) {
+    String endpoint = ENDPOINTS.get(path);
+    if (endpoint != null) {
+      metrics.call(endpoint, false).failed(type);
+    }
+  }
+
+  /**
+   * Counts a request's errors; its success is counted where the answer is complete.
+   *
+   * @param reply how the endpoint answers the model it serves
+   */
+  private Response serve(String endpoint, ServingRequest body, Function<String, Reply> reply) {
+    ServingMetrics.Call call = metrics.call(endpoint, body != null && body.streamed());
     try {
-      admission.serving();
-      String model = OpenAiRequests.model(body);
-      GenerationRequest request =
-          chat
-              ? OpenAiRequests.generation(
-                  body, OpenAiRequests.chatPrompt(body), DEFAULT_CHAT_TOKENS, ChatTemplate.END)
-              : OpenAiRequests.generation(
-                  body, OpenAiRequests.prompt(body), DEFAULT_COMPLETION_TOKENS, null);
-      return answer(call, model, limited(request), OpenAiRequests.stream(body), chat);
+      if (body == null) {
+        throw OpenAiError.invalid(null, "the request body must be a JSON object");
+      }
+      String model = body.requiredModel();
+      GenerationRequest request = limited(body.generation());
+      return answer(call, model, request, body.streamed(), reply.apply(model));
     } catch (OpenAiError e) {
       call.failed(e.type());
       throw e;
@@ -135,7 +139,7 @@ public class OpenAiResource {
       String model,
       GenerationRequest request,
       boolean stream,
-      boolean chat) {
+      Reply reply) {
     ServedModels.Lease lease =
         models.lease(model).orElseThrow(() -> OpenAiError.modelNotFound(model));
     call.model(model);
@@ -146,75 +150,58 @@ public class OpenAiResource {
       lease.close();
       throw e;
     }
-    String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
-    long created = Instant.now().getEpochSecond();
     if (!stream) {
       try (lease) {
         GenerationResult result = generate(lease, prompt, request, text -> call.generated());
         call.succeeded(result.tokens().length);
-        ObjectNode reply = envelope(id, created, model, chat, false);
-        ObjectNode choice = reply.putArray("choices").addObject().put("index", 0);
-        if (chat) {
-          choice.putObject("message").put("role", "assistant").put("content", result.text());
-        } else {
-          choice.put("text", result.text());
-        }
-        choice.putNull("logprobs").put("finish_reason", result.finishReason());
-        usage(reply, result);
-        return Response.ok(reply).build();
+        return Response.ok(reply.whole(result)).build();
       }
     }
-    StreamingOutput events =
-        out -> {
-          try (lease) {
-            if (chat) {
-              ObjectNode first = chunk(id, created, model, true);
-              choice(first).putObject("delta").put("role", "assistant").put("content", "");
-              send(out, first);
-            }
-            GenerationResult result =
-                generate(
-                    lease,
-                    prompt,
-                    request,
-                    piece -> {
-                      call.generated();
-                      ObjectNode chunk = chunk(id, created, model, chat);
-                      ObjectNode choice = choice(chunk);
-                      if (chat) {
-                        choice.putObject("delta").put("content", piece);
-                      } else {
-                        choice.put("text", piece);
-                      }
-                      send(out, chunk);
-                    });
-            ObjectNode last = chunk(id, created, model, chat);
-            ObjectNode choice = choice(last);
-            if (chat) {
-              choice.putObject("delta");
-            } else {
-              choice.put("text", "");
-            }
-            choice.put("finish_reason", result.finishReason());
-            usage(last, result);
-            send(out, last);
-            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            call.succeeded(result.tokens().length);
-          } catch (OpenAiError e) {
-            call.failed(e.type());
-            ObjectNode error = OpenAiError.body(JSON, e.status, e.getMessage(), e.param, e.code);
-            out.write(("data: " + error + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-          } catch (UncheckedIOException | IOException e) {
-            call.failed("client_closed");
-            throw e;
-          } catch (RuntimeException e) {
-            call.failed(OpenAiError.type(500));
-            throw e;
-          }
-        };
+    StreamingOutput events = out -> stream(out, call, lease, prompt, request, reply);
     return Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache").build();
+  }
+
+  /**
+   * Sends the answer as it is generated. Once the stream has begun its status cannot change: an
+   * error is the last event instead, in OpenAI's shape.
+   */
+  private void stream(
+      OutputStream out,
+      ServingMetrics.Call call,
+      ServedModels.Lease lease,
+      int[] prompt,
+      GenerationRequest request,
+      Reply reply)
+      throws IOException {
+    try (lease) {
+      Object opening = reply.opening();
+      if (opening != null) {
+        send(out, opening);
+      }
+      GenerationResult result =
+          generate(
+              lease,
+              prompt,
+              request,
+              piece -> {
+                call.generated();
+                send(out, reply.piece(piece));
+              });
+      send(out, reply.closing(result));
+      out.write(DONE);
+      out.flush();
+      call.succeeded(result.tokens().length);
+    } catch (OpenAiError e) {
+      call.failed(e.type());
+      out.write(event(e.body()));
+      out.flush();
+    } catch (UncheckedIOException | IOException e) {
+      call.failed("client_closed");
+      throw e;
+    } catch (RuntimeException e) {
+      call.failed(OpenAiError.type(500));
+      throw e;
+    }
   }
 
   /**
@@ -255,41 +242,21 @@ public class OpenAiResource {
     }
   }
 
-  private static ObjectNode envelope(
-      String id, long created, String model, boolean chat, boolean chunk) {
-    ObjectNode node = JSON.createObjectNode().put("id", id);
-    node.put(
-        "object", chat ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion");
-    return node.put("created", created).put("model", model);
-  }
-
-  private static ObjectNode chunk(String id, long created, String model, boolean chat) {
-    ObjectNode node = envelope(id, created, model, chat, true);
-    ObjectNode choice = node.putArray("choices").addObject().put("index", 0);
-    choice.putNull("logprobs");
-    choice.putNull("finish_reason");
-    return node;
-  }
-
-  private static ObjectNode choice(ObjectNode chunk) {
-    return (ObjectNode) chunk.get("choices").get(0);
-  }
-
-  private static void usage(ObjectNode reply, GenerationResult result) {
-    int completion = result.tokens().length;
-    reply
-        .putObject("usage")
-        .put("prompt_tokens", result.promptTokens())
-        .put("completion_tokens", completion)
-        .put("total_tokens", result.promptTokens() + completion);
-  }
-
-  private static void send(OutputStream out, JsonNode event) {
+  private void send(OutputStream out, Object data) {
+    byte[] bytes = event(data);
     try {
-      out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+      out.write(bytes);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("the client went away", e);
+    }
+  }
+
+  private byte[] event(Object data) {
+    try {
+      return ("data: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an answer that cannot be written: " + data, e);
     }
   }
 }

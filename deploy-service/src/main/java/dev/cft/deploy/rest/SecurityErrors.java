@@ -7,14 +7,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/**
- * Refusals of Quarkus security and of the HTTP layer (unreadable JSON, wrong method or media type),
- * in OpenAI's error shape: clients parse that, not a bare status.
- */
+/** Refusals of Quarkus security, in OpenAI's error shape: clients parse that, not a bare status. */
 public class SecurityErrors {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
-
   @ServerExceptionMapper
   public Response unknownKey(AuthenticationFailedException e) {
     return error(401, "Incorrect API key provided.", "invalid_api_key");
@@ -34,22 +28,11 @@ public class SecurityErrors {
         403, "This key may not do that: it needs an admin key.", "insufficient_permissions");
   }
 
-  @ServerExceptionMapper
-  public Response unreadable(com.fasterxml.jackson.core.JsonProcessingException e) {
-    return error(400, "The body is not valid JSON: " + e.getOriginalMessage(), "invalid_json");
-  }
-
-  @ServerExceptionMapper
-  public Response http(jakarta.ws.rs.WebApplicationException e) {
-    int status = e.getResponse().getStatus();
-    return error(status, e.getMessage(), null);
-  }
-
   static Response error(int status, String message, String code) {
     Response.ResponseBuilder response =
         Response.status(status)
             .type(MediaType.APPLICATION_JSON)
-            .entity(OpenAiError.body(JSON, status, message, null, code));
+            .entity(OpenAiError.body(status, message, null, code));
     if (status == 401) {
       response.header("WWW-Authenticate", "Bearer");
     }

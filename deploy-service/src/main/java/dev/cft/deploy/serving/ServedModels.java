@@ -194,7 +194,7 @@ public class ServedModels {
     if (production.isPresent()) {
       return production;
     }
-    Optional<Lease> loaded = hold(() -> loadedByName(domain + ":" + version));
+    Optional<Lease> loaded = hold(() -> loadedByName(ModelKeys.servedName(domain, version)));
     if (loaded.isPresent() || !registry.isVersion(domain, version)) {
       return loaded;
     }
@@ -231,7 +231,7 @@ public class ServedModels {
 
   /** The version loaded by name, loading it (and unloading the least recently used) if need be. */
   private Served named(String domain, String version) {
-    String name = domain + ":" + version;
+    String name = ModelKeys.servedName(domain, version);
     synchronized (byName) {
       Served served = byName.get(name);
       if (served != null) {

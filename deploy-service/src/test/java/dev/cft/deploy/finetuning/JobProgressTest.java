@@ -143,7 +143,8 @@ class JobProgressTest {
                 Map.of("val.loss", 0.6),
                 "models",
                 "support/versions/v4/",
-                "support/versions/v4/evaluation.json"),
+                "support/versions/v4/evaluation.json",
+                null),
             "file-results");
     state = judged.state();
     assertEquals(JobState.SUCCEEDED, state.status());

@@ -53,7 +53,7 @@ class JobRequestsTest {
       })
   void whatCannotBeDoneIsRefusedNamingTheParameter(String json, String param) throws Exception {
     OpenAiError e = assertThrows(OpenAiError.class, () -> JobRequests.create(body(json)));
-    assertEquals(400, e.status);
-    assertEquals(param, e.param, e.getMessage());
+    assertEquals(400, e.status());
+    assertEquals(param, e.param(), e.getMessage());
   }
 }

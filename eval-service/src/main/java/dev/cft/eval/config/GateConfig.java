@@ -28,6 +28,13 @@ public interface GateConfig {
   /** Absolute bound: golden exact match at least this (unset: none). */
   Optional<Double> minGoldenExactMatch();
 
+  /**
+   * What a pass leads to: {@code auto} (production at once) or {@code manual} (the candidate waits
+   * for a person's approval); a domain's {@code gate.json} sets its own.
+   */
+  @WithDefault("auto")
+  String promotion();
+
   /** Examples per set scored by exact match (each is a generation); the first ones of the set. */
   @WithDefault("64")
   int exactMatchExamples();

@@ -157,7 +157,15 @@ public class CandidateEvaluator {
   private Gate gate(String domain) {
     Gate gate = Gate.of(config);
     var overrides = store.readIfExists(Buckets.EVALS, domain + "/" + GATE_FILE);
-    return overrides.isPresent() ? gate.with(readJson(overrides.get())) : gate;
+    if (overrides.isEmpty()) {
+      return gate;
+    }
+    try {
+      return gate.with(readJson(overrides.get()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "s3://" + Buckets.EVALS + "/" + domain + "/" + GATE_FILE + ": " + e.getMessage(), e);
+    }
   }
 
   private String productionVersion(String domain, String candidateVersion) {

@@ -46,7 +46,8 @@ final class Evaluations {
             gate.maxRetentionLossIncrease(),
             gate.maxGoldenLossIncrease(),
             gate.maxValLoss(),
-            gate.minGoldenExactMatch()),
+            gate.minGoldenExactMatch(),
+            gate.promotion()),
         sizes,
         perSet(candidateMetrics),
         productionMetrics == null ? null : perSet(productionMetrics));
@@ -85,7 +86,8 @@ final class Evaluations {
         flat(report.production()),
         candidate.modelBucket(),
         candidate.modelPrefix(),
-        key);
+        key,
+        report.promotionMode());
   }
 
   /**

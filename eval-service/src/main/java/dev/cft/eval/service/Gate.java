@@ -2,6 +2,7 @@ package dev.cft.eval.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cft.eval.config.GateConfig;
+import dev.cft.events.Promotion;
 import dev.cft.lm.eval.Metrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +12,16 @@ import java.util.Map;
 /**
  * TFX-style promotion rules over candidate and production metrics on the same sets: absolute
  * bounds, a required improvement on the new data, and budgets for forgetting (retention) and for
- * the experts' golden sets. Every rule that applies says why it passed or failed.
+ * the experts' golden sets. Every rule that applies says why it passed or failed. {@code promotion}
+ * says what a pass leads to: production at once, or a person's approval.
  */
 public record Gate(
     double minValLossImprovement,
     double maxRetentionLossIncrease,
     double maxGoldenLossIncrease,
     Double maxValLoss,
-    Double minGoldenExactMatch) {
+    Double minGoldenExactMatch,
+    Promotion promotion) {
 
   public static final String VAL = "val";
   public static final String RETENTION = "retention";
@@ -58,10 +61,15 @@ public record Gate(
         config.maxRetentionLossIncrease(),
         config.maxGoldenLossIncrease(),
         config.maxValLoss().orElse(null),
-        config.minGoldenExactMatch().orElse(null));
+        config.minGoldenExactMatch().orElse(null),
+        Promotion.parse(config.promotion()));
   }
 
-  /** This gate with a domain's overrides ({@code gate.json}) applied. */
+  /**
+   * This gate with a domain's overrides ({@code gate.json}) applied.
+   *
+   * @throws IllegalArgumentException for a promotion mode that is neither auto nor manual
+   */
   public Gate with(JsonNode overrides) {
     return new Gate(
         overrides.path("minValLossImprovement").asDouble(minValLossImprovement),
@@ -72,7 +80,10 @@ public record Gate(
             : maxValLoss,
         overrides.hasNonNull("minGoldenExactMatch")
             ? Double.valueOf(overrides.get("minGoldenExactMatch").asDouble())
-            : minGoldenExactMatch);
+            : minGoldenExactMatch,
+        overrides.hasNonNull("promotion")
+            ? Promotion.parse(overrides.get("promotion").asText())
+            : promotion);
   }
 
   /**

@@ -27,7 +27,8 @@ class EvaluationsTest {
   private static final Path GOLDENS = Path.of("../pipeline-events/src/test/resources/documents");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Gate DEFAULT = new Gate(0.01, 0.02, 0.0, null, null);
+  private static final Gate DEFAULT =
+      new Gate(0.01, 0.02, 0.0, null, null, dev.cft.events.Promotion.AUTO);
 
   private static CandidateReady candidate(String version, String correlationId) {
     return new CandidateReady(

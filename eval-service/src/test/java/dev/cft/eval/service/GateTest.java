@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GateTest {
-  static final Gate DEFAULT = new Gate(0.01, 0.02, 0.0, null, null);
+  static final Gate DEFAULT = new Gate(0.01, 0.02, 0.0, null, null, dev.cft.events.Promotion.AUTO);
 
   static Metrics loss(double loss) {
     return new Metrics(loss, Math.exp(loss), 0.5, null, 100, 10);
@@ -80,5 +80,22 @@ class GateTest {
     assertFalse(v.passed());
     assertEquals(java.util.List.of("no_val"), v.failedRules());
     assertTrue(v.reasons().get(0).contains("no val examples"), v.reasons().toString());
+  }
+
+  @Test
+  void aDomainChoosesManualPromotionAndAnUnknownModeIsNamed() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    assertEquals(dev.cft.events.Promotion.AUTO, DEFAULT.promotion());
+    assertEquals(
+        dev.cft.events.Promotion.MANUAL,
+        DEFAULT.with(json.readTree("{\"promotion\": \"manual\"}")).promotion());
+    assertEquals(
+        dev.cft.events.Promotion.AUTO,
+        DEFAULT.with(json.readTree("{\"promotion\": \"Auto\"}")).promotion());
+    IllegalArgumentException bad =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> DEFAULT.with(json.readTree("{\"promotion\": \"sometimes\"}")));
+    assertTrue(bad.getMessage().contains("promotion is 'sometimes'"), bad.getMessage());
   }
 }

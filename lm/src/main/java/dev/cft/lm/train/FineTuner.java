@@ -5,19 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.lm.Gpt;
 import dev.cft.lm.data.Batch;
 import dev.cft.lm.data.Packer;
 import dev.cft.lm.eval.Evaluator;
-import dev.cft.lm.io.Checkpoint;
 import dev.cft.lm.tokenizer.TextTokenizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,14 +35,14 @@ public final class FineTuner {
   /** LoRA adapters of a checkpoint taken while they train. */
   public static final String ADAPTER_TENSORS = "adapter_model.safetensors";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Gpt model;
   private final TextTokenizer tokenizer;
+  private final TrainingCheckpoints checkpoints;
 
   public FineTuner(Gpt model, TextTokenizer tokenizer) {
     this.model = model;
     this.tokenizer = tokenizer;
+    this.checkpoints = new TrainingCheckpoints(model, tokenizer);
   }
 
   /** Counters a checkpoint keeps besides weights and moments. */
@@ -103,8 +97,8 @@ public final class FineTuner {
       State state = new State(0, request.seed(), Double.NaN, 0, 0);
       Map<String, NDArray> bestWeights = null;
       if (request.resumeFrom() != null) {
-        state = resume(request.resumeFrom(), optimizer);
-        bestWeights = readBest(request.resumeFrom(), best);
+        state = checkpoints.resume(request.resumeFrom(), optimizer);
+        bestWeights = TrainingCheckpoints.readBest(request.resumeFrom(), best);
       }
       long resumedFrom = state.step();
       List<Double> losses = new ArrayList<>();
@@ -132,7 +126,7 @@ public final class FineTuner {
           boolean improved = state.improvedBy(valLoss);
           state = state.validated(step + 1, valLoss);
           if (improved) {
-            bestWeights = snapshot(best, bestWeights);
+            bestWeights = checkpoints.snapshot(best, bestWeights);
           }
           listener.onValidation(step + 1, valLoss, improved);
           if (request.patience() > 0 && state.badValidations() >= request.patience()) {
@@ -144,7 +138,7 @@ public final class FineTuner {
         if (request.checkpointEvery() > 0
             && ((step + 1) % request.checkpointEvery() == 0 || lastStep || stop)) {
           Path dir = request.checkpointDir().resolve("step-" + (step + 1));
-          saveCheckpoint(dir, optimizer, state, bestWeights);
+          checkpoints.save(dir, optimizer, state, bestWeights);
           listener.onCheckpoint(step + 1, dir);
         }
         if (stop) {
@@ -155,7 +149,7 @@ public final class FineTuner {
         }
       }
       if (bestWeights != null && state.bestStep() != state.step()) {
-        copyValues(bestWeights, model.trainable());
+        TrainingCheckpoints.copyValues(bestWeights, model.trainable());
       }
       weights.values().forEach(w -> w.setRequiresGradient(false));
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -210,81 +204,6 @@ public final class FineTuner {
           "loss became " + loss + " at step " + (step + 1) + ": lower the learning rate");
     }
     return new StepOutcome(loss, gradNorm, inputTokens);
-  }
-
-  private Map<String, NDArray> snapshot(NDManager manager, Map<String, NDArray> previous) {
-    if (previous != null) {
-      previous.values().forEach(NDArray::close);
-    }
-    Map<String, NDArray> copy = new LinkedHashMap<>();
-    model
-        .trainable()
-        .forEach(
-            (name, w) -> {
-              NDArray c = w.duplicate();
-              c.attach(manager);
-              copy.put(name, c);
-            });
-    return copy;
-  }
-
-  private void saveCheckpoint(
-      Path dir, AdamW optimizer, State state, Map<String, NDArray> bestWeights) {
-    try {
-      Map<String, Map<String, NDArray>> extra = new LinkedHashMap<>();
-      extra.put(STATE_TENSORS, optimizer.state());
-      if (model.lora() != null) {
-        extra.put(ADAPTER_TENSORS, model.lora().weights());
-      }
-      if (bestWeights != null && state.bestStep() != state.step()) {
-        extra.put(BEST_TENSORS, bestWeights);
-      }
-      // A LoRA run's base weights never change: its checkpoint holds the adapters, not the base.
-      Checkpoint.save(model, tokenizer, dir, extra, model.lora() == null);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_JSON).toFile(), state);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + dir, e);
-    }
-  }
-
-  /** Loads weights, moments and counters of a checkpoint into this run. */
-  private State resume(Path dir, AdamW optimizer) {
-    try {
-      State state = JSON.readValue(dir.resolve(STATE_JSON).toFile(), State.class);
-      if (model.lora() == null) {
-        try (Gpt saved = Checkpoint.load(dir, model.manager())) {
-          copyValues(saved.weights(), model.weights());
-        }
-      } else {
-        Map<String, NDArray> adapters =
-            Checkpoint.readTensors(dir.resolve(ADAPTER_TENSORS), model.manager());
-        copyValues(adapters, model.lora().weights());
-        adapters.values().forEach(NDArray::close);
-      }
-      optimizer.restore(
-          Checkpoint.readTensors(dir.resolve(STATE_TENSORS), model.manager()), state.step());
-      return state;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resume from " + dir, e);
-    }
-  }
-
-  /** Writes each source array's values into the target array of the same name, in place. */
-  private static void copyValues(Map<String, NDArray> source, Map<String, NDArray> target) {
-    target.forEach((name, array) -> array.set(source.get(name).toFloatArray()));
-  }
-
-  /** The best weights a checkpoint kept (when they were not its current ones), or null. */
-  private static Map<String, NDArray> readBest(Path dir, NDManager manager) {
-    Path file = dir.resolve(BEST_TENSORS);
-    if (!Files.exists(file)) {
-      return null;
-    }
-    try {
-      return Checkpoint.readTensors(file, manager);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
   }
 
   /** The optimizer steps of one pass over {@code rows} rows. */

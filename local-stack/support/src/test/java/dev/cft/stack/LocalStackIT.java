@@ -9,8 +9,8 @@ import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
-import io.minio.messages.Bucket;
 import io.minio.messages.Item;
+import io.minio.messages.ListAllMyBucketsResult.Bucket;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ class LocalStackIT {
     byte[] content = text.getBytes(StandardCharsets.UTF_8);
     s3.putObject(
         PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                new ByteArrayInputStream(content), content.length, -1)
+                new ByteArrayInputStream(content), (long) content.length, -1L)
             .build());
     return content;
   }
@@ -124,7 +124,7 @@ class LocalStackIT {
     String url =
         s3.getPresignedObjectUrl(
             io.minio.GetPresignedObjectUrlArgs.builder()
-                .method(io.minio.http.Method.PUT)
+                .method(io.minio.Http.Method.PUT)
                 .bucket("ingest")
                 .object(key)
                 .expiry(120)

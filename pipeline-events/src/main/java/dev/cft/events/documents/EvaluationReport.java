@@ -2,6 +2,7 @@ package dev.cft.events.documents;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cft.events.Promotion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +31,23 @@ public record EvaluationReport(
     Map<String, SetMetrics> candidate,
     @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, SetMetrics> production) {
 
-  /** The gate's settings the verdict was reached with (the domain's {@code gate.json} applied). */
+  /**
+   * The gate's settings the verdict was reached with (the domain's {@code gate.json} applied).
+   *
+   * @param promotion absent in reports from before promotion modes: {@code AUTO}
+   */
   public record Gate(
       double minValLossImprovement,
       double maxRetentionLossIncrease,
       double maxGoldenLossIncrease,
       @JsonInclude(JsonInclude.Include.ALWAYS) Double maxValLoss,
-      @JsonInclude(JsonInclude.Include.ALWAYS) Double minGoldenExactMatch) {}
+      @JsonInclude(JsonInclude.Include.ALWAYS) Double minGoldenExactMatch,
+      Promotion promotion) {}
+
+  /** What a pass leads to: production at once, or a person's approval. */
+  public Promotion promotionMode() {
+    return gate == null || gate.promotion() == null ? Promotion.AUTO : gate.promotion();
+  }
 
   /**
    * One model on one set. Loss may be NaN or infinite for a model that diverged.

@@ -30,7 +30,7 @@ class DocumentsTest {
   static final Map<Class<?>, List<String>> GOLDENS =
       Map.of(
           ModelAlias.class, List.of("ModelAlias.json"),
-          HistoryEntry.class, List.of("HistoryEntry.jsonl"),
+          HistoryEntry.class, List.of("HistoryEntry.jsonl", "HistoryEntry-operator.jsonl"),
           ModelCard.class, List.of("ModelCard-api-job.json", "ModelCard-dropped-file.json"),
           EvaluationReport.class,
               List.of(
@@ -43,7 +43,9 @@ class DocumentsTest {
                   "IngestLedgerEntry-api-job.json",
                   "IngestLedgerEntry-rejected-api-job.json"),
           QuarantineReport.class,
-              List.of("QuarantineReport-dropped-file.json", "QuarantineReport-api-job.json"));
+              List.of("QuarantineReport-dropped-file.json", "QuarantineReport-api-job.json"),
+          JobRecord.class, List.of("JobRecord-dropped-file.json", "JobRecord-api-job.json"),
+          JobClaim.class, List.of("JobClaim.json"));
 
   static Stream<Arguments> documents() {
     List<Arguments> all = new ArrayList<>();

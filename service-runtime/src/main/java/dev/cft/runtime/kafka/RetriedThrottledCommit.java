@@ -1,16 +1,12 @@
 package dev.cft.runtime.kafka;
 
-import io.quarkus.arc.Unremovable;
-import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
-import io.smallrye.reactive.messaging.kafka.KafkaConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.commit.ContextHolder;
 import io.smallrye.reactive.messaging.kafka.commit.KafkaCommitHandler;
 import io.vertx.mutiny.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -39,37 +34,12 @@ import org.jboss.logging.Logger;
  * </ul>
  *
  * <p>It keeps {@code throttled.unprocessed-record-max-age.ms}: a record waiting longer than that
- * (if above 0) marks the channel unhealthy. Selected with {@code commit-strategy=cft-throttled}.
+ * (if above 0) marks the channel unhealthy. Selected with {@code commit-strategy=cft-throttled}
+ * ({@link RetriedThrottledCommitFactory}).
  */
 public final class RetriedThrottledCommit extends ContextHolder implements KafkaCommitHandler {
   public static final String STRATEGY = "cft-throttled";
   private static final Logger LOG = Logger.getLogger(RetriedThrottledCommit.class);
-
-  @ApplicationScoped
-  @Identifier(STRATEGY)
-  @Unremovable // looked up by name when a channel starts
-  public static class Factory implements KafkaCommitHandler.Factory {
-    @Override
-    public KafkaCommitHandler create(
-        KafkaConnectorIncomingConfiguration config,
-        io.vertx.mutiny.core.Vertx vertx,
-        KafkaConsumer<?, ?> consumer,
-        BiConsumer<Throwable, Boolean> reportFailure) {
-      var settings = config.config();
-      return new RetriedThrottledCommit(
-          vertx,
-          consumer,
-          reportFailure,
-          (String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG),
-          settings
-              .getOptionalValue(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, Integer.class)
-              .orElse(5000),
-          settings
-              .getOptionalValue(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.class)
-              .orElse(60000),
-          config.getThrottledUnprocessedRecordMaxAgeMs());
-    }
-  }
 
   private final KafkaConsumer<?, ?> consumer;
   private final BiConsumer<Throwable, Boolean> reportFailure;
@@ -84,7 +54,7 @@ public final class RetriedThrottledCommit extends ContextHolder implements Kafka
   private boolean flushing;
   private boolean terminated;
 
-  private RetriedThrottledCommit(
+  RetriedThrottledCommit(
       Vertx vertx,
       KafkaConsumer<?, ?> consumer,
       BiConsumer<Throwable, Boolean> reportFailure,

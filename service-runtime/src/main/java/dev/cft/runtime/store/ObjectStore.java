@@ -1,12 +1,12 @@
 package dev.cft.runtime.store;
 
 import io.minio.CopyObjectArgs;
-import io.minio.CopySource;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
+import io.minio.SourceObject;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
@@ -32,6 +32,8 @@ public class ObjectStore {
   public record Entry(String key, long size, String eTag, Instant lastModified) {}
 
   private static final String NO_SUCH_KEY = "NoSuchKey";
+  private static final java.util.Set<String> TAKEN =
+      java.util.Set.of("PreconditionFailed", "ConditionalRequestConflict");
   private static final long PART_SIZE = 16L << 20;
 
   private final MinioClient client;
@@ -107,6 +109,37 @@ public class ObjectStore {
     write(bucket, key, text.getBytes(StandardCharsets.UTF_8), contentType);
   }
 
+  /**
+   * Writes the object only where there is none yet (S3's conditional write {@code If-None-Match:
+   * *}, atomic on S3, MinIO and the embedded server): of writers racing for one key, one creates
+   * it. A retried request that finds the key taken reports false even if its own first try took it:
+   * a caller that must know reads the object back.
+   *
+   * @return whether this call created the object; false when the key was taken
+   */
+  public boolean create(String bucket, String key, byte[] bytes, String contentType) {
+    return call(
+        bucket,
+        key,
+        "create",
+        () -> {
+          try {
+            client.putObject(
+                PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(bytes), (long) bytes.length, -1L)
+                    .contentType(contentType)
+                    .headers(java.util.Map.of("If-None-Match", "*"))
+                    .build());
+            return true;
+          } catch (ErrorResponseException e) {
+            if (TAKEN.contains(e.errorResponse().code())) {
+              return false;
+            }
+            throw e;
+          }
+        });
+  }
+
   /** Uploads a stream of unknown length in parts; not retried (a stream is read once). */
   public void write(String bucket, String key, InputStream in, String contentType) {
     try {
@@ -162,7 +195,7 @@ public class ObjectStore {
                 CopyObjectArgs.builder()
                     .bucket(toBucket)
                     .object(toKey)
-                    .source(CopySource.builder().bucket(fromBucket).object(fromKey).build())
+                    .source(SourceObject.builder().bucket(fromBucket).object(fromKey).build())
                     .build()));
   }
 

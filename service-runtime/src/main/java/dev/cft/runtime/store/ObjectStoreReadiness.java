@@ -2,7 +2,7 @@ package dev.cft.runtime.store;
 
 import dev.cft.runtime.health.DependencyOutage;
 import io.minio.MinioClient;
-import io.minio.messages.Bucket;
+import io.minio.messages.ListAllMyBucketsResult.Bucket;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -160,6 +160,17 @@ public interface TrainConfig {
   @WithDefault("15s")
   java.time.Duration recoveryInterval();
 
+  /**
+   * How long the checkpoints of an ended job are kept ({@code checkpoints/<jobId>/}); its record
+   * stays, and a version's files (in the models bucket) are never touched. 0: kept for ever.
+   */
+  @WithDefault("7d")
+  java.time.Duration checkpointRetention();
+
+  /** How often this worker deletes checkpoints past their retention. */
+  @WithDefault("1h")
+  java.time.Duration retentionInterval();
+
   /** This worker's name in job events; the host name when unset. */
   Optional<String> workerId();
 

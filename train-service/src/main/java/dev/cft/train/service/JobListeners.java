@@ -4,12 +4,12 @@ import dev.cft.events.Buckets;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
 import dev.cft.events.TrainingProgress;
+import dev.cft.events.documents.JobRecord;
 import dev.cft.lm.train.TrainingListener;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
 import dev.cft.train.metrics.TrainMetrics;
-import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.OwnedJobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
@@ -86,6 +86,9 @@ public class JobListeners {
         }
         // Cancelled: the run ends after this step, without the checkpoint a hand-over writes.
         cancellations.check(jobId);
+        if (!owned.owns(jobId)) {
+          throw new JobTakenOver(jobId); // found by the heartbeat or the last checkpoint
+        }
       }
 
       @Override

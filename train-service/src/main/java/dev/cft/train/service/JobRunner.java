@@ -9,13 +9,11 @@ import dev.cft.events.FineTuning;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.JobRecord;
 import dev.cft.lm.Gpt;
-import dev.cft.lm.GptConfig;
 import dev.cft.lm.Lora;
-import dev.cft.lm.data.DataFiles;
 import dev.cft.lm.data.Example;
 import dev.cft.lm.io.Checkpoint;
-import dev.cft.lm.tokenizer.ByteTokenizer;
 import dev.cft.lm.tokenizer.TextTokenizer;
 import dev.cft.lm.train.FineTuner;
 import dev.cft.lm.train.TrainingRequest;
@@ -26,7 +24,6 @@ import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
 import dev.cft.train.metrics.TrainMetrics;
-import dev.cft.train.storage.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.OwnedJobs;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +31,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -56,6 +52,8 @@ public class JobRunner {
   private final StartModels starts;
   private final Cancellations cancellations;
   private final JobListeners listeners;
+  private final DatasetFiles datasets;
+  private final JobSettings defaults;
   private final String workerId;
   private volatile boolean stopRequested;
 
@@ -67,14 +65,17 @@ public class JobRunner {
       TrainMetrics metrics,
       StartModels starts,
       Cancellations cancellations,
-      JobListeners listeners) {
+      JobListeners listeners,
+      DatasetFiles datasets) {
     this.store = store;
+    this.datasets = datasets;
     this.listeners = listeners;
     this.starts = starts;
     this.cancellations = cancellations;
     this.metrics = metrics;
     this.events = events;
     this.owned = owned;
+    this.defaults = JobSettings.of(config);
     this.workerId =
         config.workerId().orElseGet(JobRunner::hostName) + "-" + ProcessHandle.current().pid();
   }
@@ -88,6 +89,11 @@ public class JobRunner {
    */
   public void requestStop() {
     stopRequested = true;
+  }
+
+  /** The settings the job was accepted with; what an older record lacks is this worker's. */
+  private JobSettings settings(JobRecord record) {
+    return defaults.with(record.settings());
   }
 
   public static String jobId(DatasetReady ready) {
@@ -105,7 +111,7 @@ public class JobRunner {
     }
     Instant started = Instant.now();
     DatasetReady ready = record.dataset();
-    JobSettings settings = record.settings();
+    JobSettings settings = settings(record);
     String domain = ready.domain();
     String version = ModelKeys.versionName(ready.datasetVersion());
     String prefix = ModelKeys.version(domain, version);
@@ -136,13 +142,15 @@ public class JobRunner {
         start = starts.pinned(record.start(), work.resolve("parent"));
       }
       if (record.state() != State.RESUMED) {
-        announce(
-            owned.update(jobId, r -> r.owned(workerId, State.RUNNING, Instant.now())),
-            State.RUNNING,
-            start.name());
+        JobRecord running =
+            owned.update(jobId, r -> r.owned(workerId, State.RUNNING, Instant.now()));
+        if (running == null) {
+          throw new JobTakenOver(jobId);
+        }
+        announce(running, State.RUNNING, start.name());
       }
-      TrainingData train = trainingData(ready, settings, work);
-      List<Example> val = read(ready.valKey(), work.resolve("val.jsonl"));
+      TrainingData train = datasets.train(ready, settings, work);
+      List<Example> val = datasets.validation(ready, work);
       Path resume = null;
       if (record.checkpointKey() != null) {
         resume = work.resolve("resume");
@@ -152,8 +160,8 @@ public class JobRunner {
       TrainingResult result;
       JobSettings settled;
       try (NDManager manager = NDManager.newBaseManager();
-          Gpt model = model(start, settings, manager);
-          TextTokenizer tokenizer = tokenizer(start)) {
+          Gpt model = start.model(settings.seed(), manager);
+          TextTokenizer tokenizer = start.tokenizer()) {
         settled =
             TrainingRecipe.settle(
                 settings, model.config(), start.fromScratch(), tokenizer, train.examples());
@@ -219,6 +227,10 @@ public class JobRunner {
     } catch (JobCancelled e) {
       LOG.infof("job %s (%s v%d) cancelled: %s", jobId, domain, ready.datasetVersion(), e.reason());
       end(record, State.CANCELLED, e.reason(), started);
+    } catch (JobTakenOver e) {
+      LOG.warnf(
+          "job %s (%s v%d): %s; stopped here",
+          jobId, domain, ready.datasetVersion(), e.getMessage());
     } catch (TrainingStopped e) {
       JobRecord left = owned.update(jobId, JobRecord::handedOver);
       owned.release(jobId);
@@ -243,7 +255,13 @@ public class JobRunner {
     metrics.jobEnded(
         record.dataset().domain(), state, java.time.Duration.between(started, Instant.now()));
     JobRecord ended = owned.update(record.jobId(), r -> r.ended(state, Instant.now()));
-    announce(ended == null ? record.ended(state, Instant.now()) : ended, state, message);
+    if (ended == null) {
+      // Taken over meanwhile: the job's owner reports its end, not this worker.
+      LOG.warnf(
+          "job %s is no longer this worker's: its %s here is not reported", record.jobId(), state);
+      return;
+    }
+    announce(ended, state, message);
   }
 
   /** A checkpoint of a running job is its owner's heartbeat. */
@@ -259,43 +277,11 @@ public class JobRunner {
         record.dataset(),
         record.jobId(),
         state,
-        asked != null && asked.model() != null ? asked.model() : record.settings().baseModel(),
+        asked != null && asked.model() != null ? asked.model() : settings(record).baseModel(),
         workerId,
         record.step(),
         record.checkpointKey(),
         message);
-  }
-
-  private Gpt model(StartModels.Start start, JobSettings settings, NDManager manager)
-      throws IOException {
-    if (start.fromScratch()) {
-      return Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, settings.seed());
-    }
-    return Checkpoint.load(start.dir(), manager);
-  }
-
-  private static TextTokenizer tokenizer(StartModels.Start start) throws IOException {
-    return start.fromScratch() ? new ByteTokenizer() : TextTokenizer.load(start.dir());
-  }
-
-  /** The new version's train split plus a seeded sample of earlier versions' train splits. */
-  private TrainingData trainingData(DatasetReady ready, JobSettings settings, Path work)
-      throws IOException {
-    List<Example> fresh = read(ready.trainKey(), work.resolve("train.jsonl"));
-    List<Example> earlier = new ArrayList<>();
-    for (int v = 1; v < ready.datasetVersion(); v++) {
-      String key = ready.domain() + "/v" + v + "/" + DatasetReady.TRAIN_FILE;
-      if (store.exists(ready.bucket(), key)) {
-        earlier.addAll(read(key, work.resolve("replay-v" + v + ".jsonl")));
-      }
-    }
-    return TrainingData.withReplay(
-        fresh, earlier, settings.replayRatio(), settings.seed() + ready.datasetVersion());
-  }
-
-  private List<Example> read(String key, Path file) throws IOException {
-    store.download(Buckets.DATASETS, key, file);
-    return DataFiles.read(file);
   }
 
   private static String hostName() {

@@ -1,14 +1,21 @@
 package dev.cft.train.service;
 
+import ai.djl.ndarray.NDManager;
 import dev.cft.events.Buckets;
 import dev.cft.events.ModelKeys;
 import dev.cft.events.documents.Documents;
+import dev.cft.events.documents.JobRecord;
 import dev.cft.events.documents.ModelAlias;
+import dev.cft.lm.Gpt;
+import dev.cft.lm.GptConfig;
 import dev.cft.lm.hub.HubModel;
+import dev.cft.lm.io.Checkpoint;
+import dev.cft.lm.tokenizer.ByteTokenizer;
+import dev.cft.lm.tokenizer.TextTokenizer;
 import dev.cft.runtime.store.ObjectStore;
 import dev.cft.train.storage.BaseModels;
-import dev.cft.train.storage.JobRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,6 +46,18 @@ public class StartModels {
   public record Start(String name, Path dir, String parentVersion) {
     public boolean fromScratch() {
       return dir == null;
+    }
+
+    /** The model to train: a new tiny GPT from scratch, else the downloaded checkpoint. */
+    public Gpt model(long seed, NDManager manager) throws IOException {
+      if (fromScratch()) {
+        return Gpt.initialize(GptConfig.tiny(ByteTokenizer.VOCAB), manager, seed);
+      }
+      return Checkpoint.load(dir, manager);
+    }
+
+    public TextTokenizer tokenizer() throws IOException {
+      return fromScratch() ? new ByteTokenizer() : TextTokenizer.load(dir);
     }
   }
 

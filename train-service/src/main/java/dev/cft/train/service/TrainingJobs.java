@@ -1,14 +1,12 @@
 package dev.cft.train.service;
 
-import dev.cft.events.Buckets;
 import dev.cft.events.DatasetReady;
-import dev.cft.events.ModelKeys;
 import dev.cft.events.TrainingJobEvent.State;
-import dev.cft.runtime.store.ObjectStore;
+import dev.cft.events.documents.JobRecord;
 import dev.cft.train.config.TrainConfig;
 import dev.cft.train.messaging.JobEvents;
 import dev.cft.train.metrics.TrainMetrics;
-import dev.cft.train.storage.JobRecord;
+import dev.cft.train.storage.AcceptedSettings;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.JobStore;
 import dev.cft.train.storage.OwnedJobs;
@@ -16,7 +14,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -41,9 +38,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class TrainingJobs {
-  /** Time between claiming a stale job and checking that the claim held against another worker. */
-  static final Duration CLAIM_SETTLE = Duration.ofMillis(500);
-
   private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
 
   private final JobRunner runner;
@@ -51,7 +45,7 @@ public class TrainingJobs {
   private final JobStore store;
   private final OwnedJobs owned;
   private final TrainConfig config;
-  private final ObjectStore objects;
+  private final AcceptedSettings accepted;
 
   /**
    * One job at a time per worker, in arrival order (so also per domain): DJL allows one gradient
@@ -79,10 +73,10 @@ public class TrainingJobs {
       JobStore store,
       OwnedJobs owned,
       TrainConfig config,
-      ObjectStore objects,
+      AcceptedSettings accepted,
       TrainMetrics metrics) {
     this.metrics = metrics;
-    this.objects = objects;
+    this.accepted = accepted;
     this.runner = runner;
     this.events = events;
     this.store = store;
@@ -163,18 +157,17 @@ public class TrainingJobs {
       LOG.infof(
           "job %s (%s v%d) runs on %s: waiting for its end",
           jobId, ready.domain(), ready.datasetVersion(), known.get().workerId());
-      watched.add(jobId);
-      return ends.computeIfAbsent(jobId, id -> new CompletableFuture<>());
+      return watch(jobId);
     }
     JobSettings settings;
     try {
-      settings = settings(ready);
+      settings = accepted.of(ready);
     } catch (IllegalArgumentException e) {
       JobRecord refused =
           new JobRecord(
               jobId,
               ready,
-              JobSettings.of(config),
+              accepted.configured().asMap(),
               State.FAILED,
               runner.workerId(),
               Instant.now(),
@@ -182,15 +175,16 @@ public class TrainingJobs {
               null,
               0,
               null);
-      store.write(refused);
-      runner.announce(refused, State.FAILED, e.getMessage());
+      if (store.create(refused)) {
+        runner.announce(refused, State.FAILED, e.getMessage());
+      }
       return CompletableFuture.completedFuture(null);
     }
     JobRecord record =
         new JobRecord(
             jobId,
             ready,
-            settings,
+            settings.asMap(),
             State.QUEUED,
             runner.workerId(),
             Instant.now(),
@@ -198,38 +192,14 @@ public class TrainingJobs {
             null,
             0,
             null);
-    owned.own(record);
+    if (!owned.ownNew(record)) {
+      LOG.infof(
+          "job %s (%s v%d) was accepted by another worker",
+          jobId, ready.domain(), ready.datasetVersion());
+      return watch(jobId);
+    }
     runner.announce(record, State.QUEUED, null);
     return enqueue(record);
-  }
-
-  /**
-   * The configured settings, with the domain's {@code training.json} applied if it has one, then
-   * what the API job asked for if the version was made for one.
-   *
-   * @throws IllegalArgumentException saying which of them is wrong, and how
-   */
-  private JobSettings settings(DatasetReady ready) {
-    JobSettings settings = JobSettings.of(config);
-    String training = ModelKeys.training(ready.domain());
-    var overrides = objects.readIfExists(Buckets.MODELS, training);
-    if (overrides.isPresent()) {
-      try {
-        settings =
-            settings.with(
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(overrides.get()));
-      } catch (java.io.IOException e) {
-        throw new IllegalArgumentException(training + ": is not valid JSON: " + e.getMessage(), e);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(training + ": " + e.getMessage(), e);
-      }
-    }
-    try {
-      return settings.withFineTuning(ready.fineTuning());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "fine-tuning job " + ready.fineTuning().jobId() + ": " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -269,29 +239,29 @@ public class TrainingJobs {
     if (owned.owns(stale.jobId())) {
       return ends.computeIfAbsent(stale.jobId(), id -> new CompletableFuture<>());
     }
-    JobRecord claimed = stale.resumedBy(runner.workerId(), Instant.now());
-    store.write(claimed);
-    try {
-      Thread.sleep(CLAIM_SETTLE.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(e);
+    Optional<JobRecord> taken =
+        store.takeOver(stale, runner.workerId(), config.staleAfter(), Instant.now());
+    if (taken.isEmpty()) {
+      // Another worker claimed the attempt first: its end is awaited.
+      return watch(stale.jobId());
     }
-    Optional<JobRecord> now = store.read(claimed.jobId());
-    if (now.isEmpty() || !runner.workerId().equals(now.get().workerId())) {
-      // Another worker claimed it at the same time and wrote last: its end is awaited.
-      watched.add(claimed.jobId());
-      return ends.computeIfAbsent(claimed.jobId(), id -> new CompletableFuture<>());
-    }
+    JobRecord claimed = taken.get();
     owned.own(claimed);
     LOG.infof(
-        "job %s (%s) lost its worker %s: resuming from %s",
+        "job %s (%s) lost its worker %s: attempt %d resumes from %s",
         claimed.jobId(),
         claimed.dataset().domain(),
         stale.workerId(),
+        claimed.attempts(),
         stale.checkpointKey() == null ? "the start" : stale.checkpointKey());
     runner.announce(claimed, State.RESUMED, "taken over from " + stale.workerId());
     return enqueue(claimed);
+  }
+
+  /** Another worker runs the job: its end, seen by the recovery scan, completes the wait. */
+  private CompletableFuture<Void> watch(String jobId) {
+    watched.add(jobId);
+    return ends.computeIfAbsent(jobId, id -> new CompletableFuture<>());
   }
 
   private boolean isStale(JobRecord record, Instant now) {

@@ -1,6 +1,7 @@
 package dev.cft.train.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,9 @@ import dev.cft.lm.data.Packing;
 import dev.cft.train.config.TrainConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The training settings a job was accepted with; a worker that resumes it uses these, not its own.
@@ -144,6 +147,19 @@ public record JobSettings(
       throw new IllegalArgumentException(
           "setting " + setting + "has a value of the wrong type: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * These settings under a job record's (by the same names): a record written before a setting
+   * existed lacks it and takes this one's value.
+   */
+  public JobSettings with(Map<String, Object> recorded) {
+    return with((JsonNode) JSON.valueToTree(recorded));
+  }
+
+  /** By setting name, as a job record keeps them. */
+  public Map<String, Object> asMap() {
+    return JSON.convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   /**

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cft.events.DatasetReady;
 import dev.cft.events.TrainingJobEvent.State;
-import dev.cft.train.storage.JobRecord;
+import dev.cft.events.documents.JobRecord;
 import dev.cft.train.storage.JobSettings;
 import dev.cft.train.storage.JobStore;
 import dev.cft.train.storage.OwnedJobs;
@@ -20,9 +20,19 @@ class CancellationsTest {
   /** Owned jobs whose records go nowhere. */
   final OwnedJobs owned =
       new OwnedJobs(
-          new JobStore(null, TrainConfigs.defaults()) {
+          new JobStore(null) {
             @Override
             public void write(JobRecord record) {}
+
+            @Override
+            public boolean create(JobRecord record) {
+              return true;
+            }
+
+            @Override
+            public boolean takenOver(JobRecord record) {
+              return false;
+            }
           });
 
   final Cancellations cancellations = new Cancellations(owned);
@@ -48,7 +58,7 @@ class CancellationsTest {
     return new JobRecord(
         jobId,
         ready,
-        JobSettings.of(TrainConfigs.defaults()),
+        JobSettings.of(TrainConfigs.defaults()).asMap(),
         State.QUEUED,
         "w1",
         Instant.now(),

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Asks each part the question that proves it works: Kafka answers a metadata request, the S3 server
- * lists its buckets, a service's {@code /q/health/ready} is UP.
+ * lists its buckets, a service's {@code /q/health/ready} (on its management port) is UP.
  */
 final class HealthProbe {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -73,7 +73,10 @@ final class HealthProbe {
   private Health service(Part part) throws Exception {
     String url = settings.serviceUrl(part);
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).timeout(TIMEOUT).GET().build();
+        HttpRequest.newBuilder(URI.create(settings.managementUrl(part) + "/q/health/ready"))
+            .timeout(TIMEOUT)
+            .GET()
+            .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     boolean up = response.statusCode() == 200;
     return new Health(part, up, url + (up ? "" : " readiness " + response.statusCode()));

@@ -1,24 +1,17 @@
 package dev.cft.stack.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.Topics;
+import dev.cft.events.TrainingProgress;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +27,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Draws a training job's loss curve from its training.progress events (PNG).")
 final class LossCurveCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Spec CommandSpec spec;
   @Mixin HomeOptions options;
 
@@ -54,12 +45,16 @@ final class LossCurveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter print = spec.commandLine().getOut();
-    Map<String, List<JsonNode>> jobs =
-        progress(StackSettings.load(options.stateDir).kafkaBootstrap());
+    Map<String, List<TrainingProgress>> jobs =
+        byJob(
+            EventFeed.history(
+                StackSettings.load(options.stateDir).kafkaBootstrap(),
+                Topics.TRAINING_PROGRESS,
+                TrainingProgress.class));
     String chosen = job;
     if (chosen == null) {
-      for (Map.Entry<String, List<JsonNode>> e : jobs.entrySet()) {
-        if (domain == null || domain.equals(e.getValue().get(0).path("domain").asText())) {
+      for (Map.Entry<String, List<TrainingProgress>> e : jobs.entrySet()) {
+        if (domain == null || domain.equals(e.getValue().get(0).domain())) {
           chosen = e.getKey(); // the last in order of appearance: the latest
         }
       }
@@ -72,15 +67,10 @@ final class LossCurveCommand implements Callable<Integer> {
               + jobs.keySet()
               + ")");
     }
-    List<JsonNode> events = jobs.get(chosen);
+    List<TrainingProgress> events = jobs.get(chosen);
     List<LossChart.Point> points = points(events);
     String title =
-        events.get(0).path("domain").asText()
-            + " · job "
-            + chosen
-            + " · "
-            + points.size()
-            + " progress events";
+        events.get(0).domain() + " · job " + chosen + " · " + points.size() + " progress events";
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     ImageIO.write(LossChart.render(title, points, 900, 480), "png", out.toFile());
@@ -92,44 +82,22 @@ final class LossCurveCommand implements Callable<Integer> {
   }
 
   /** The job's events in step order; a resumed job's repeated steps keep their last report. */
-  static List<LossChart.Point> points(List<JsonNode> events) {
-    Map<Long, LossChart.Point> byStep = new java.util.TreeMap<>();
-    for (JsonNode e : events) {
-      JsonNode val = e.path("valLoss");
+  static List<LossChart.Point> points(List<TrainingProgress> events) {
+    Map<Long, LossChart.Point> byStep = new TreeMap<>();
+    for (TrainingProgress e : events) {
       byStep.put(
-          e.path("step").asLong(),
+          e.step(),
           new LossChart.Point(
-              e.path("step").asLong(),
-              e.path("trainLoss").asDouble(),
-              val.isNumber() ? val.asDouble() : Double.NaN));
+              e.step(), e.trainLoss(), e.valLoss() != null ? e.valLoss() : Double.NaN));
     }
     return new ArrayList<>(byStep.values());
   }
 
-  /** Every training.progress event so far, by job, jobs in order of first appearance. */
-  private static Map<String, List<JsonNode>> progress(String bootstrap) throws Exception {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(Topics.TRAINING_PROGRESS, Duration.ofSeconds(10))
-          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-      }
-    }
-    records.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
-    Map<String, List<JsonNode>> jobs = new LinkedHashMap<>();
-    for (ConsumerRecord<String, String> record : records) {
-      JsonNode event = JSON.readTree(record.value());
-      jobs.computeIfAbsent(event.path("jobId").asText(), k -> new ArrayList<>()).add(event);
+  /** Progress events by job, jobs in order of first appearance. */
+  static Map<String, List<TrainingProgress>> byJob(List<TrainingProgress> events) {
+    Map<String, List<TrainingProgress>> jobs = new LinkedHashMap<>();
+    for (TrainingProgress event : events) {
+      jobs.computeIfAbsent(event.jobId(), k -> new ArrayList<>()).add(event);
     }
     return jobs;
   }

@@ -36,8 +36,7 @@ final class PrivateStack implements AutoCloseable {
     Path state = Files.createTempDirectory("cft-bench-");
     List<String> up =
         new ArrayList<>(List.of("up", "--state-dir=" + state, "--project-dir=" + projectDir));
-    for (String part :
-        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
+    for (String part : Part.portOptions()) {
       up.add("--" + part + "-port=" + Ports.free());
     }
     if (Pipeline.execute(out, err, up.toArray(String[]::new)) != 0) {

@@ -21,6 +21,7 @@ import java.util.Properties;
  */
 record StackSettings(
     Map<Part, Integer> ports,
+    Map<Part, Integer> managementPorts,
     int kafkaControllerPort,
     String accessKey,
     String secretKey,
@@ -30,6 +31,7 @@ record StackSettings(
 
   StackSettings {
     ports = Map.copyOf(ports);
+    managementPorts = Map.copyOf(managementPorts);
   }
 
   int port(Part part) {
@@ -46,6 +48,15 @@ record StackSettings(
 
   String serviceUrl(Part part) {
     return "http://127.0.0.1:" + port(part);
+  }
+
+  /** Where a service answers health and metrics: its management interface. */
+  int managementPort(Part service) {
+    return managementPorts.get(service);
+  }
+
+  String managementUrl(Part service) {
+    return "http://127.0.0.1:" + managementPort(service);
   }
 
   /** The broker and S3 server of this pipeline, with their state under {@code stateDir}. */
@@ -72,7 +83,11 @@ record StackSettings(
   }
 
   /** Settings for a new start: the given ports, credentials from the environment or kept ones. */
-  static StackSettings fresh(Map<Part, Integer> ports, int controllerPort, Path stateDir) {
+  static StackSettings fresh(
+      Map<Part, Integer> ports,
+      Map<Part, Integer> managementPorts,
+      int controllerPort,
+      Path stateDir) {
     String access = System.getenv("CFT_S3_ACCESS_KEY");
     String secret = System.getenv("CFT_S3_SECRET_KEY");
     StackSettings kept = Files.exists(stateDir.resolve(FILE)) ? load(stateDir) : null;
@@ -81,7 +96,7 @@ record StackSettings(
       secret = kept != null ? kept.secretKey() : randomSecret();
     }
     String admin = kept != null && kept.adminKey() != null ? kept.adminKey() : randomSecret();
-    return new StackSettings(ports, controllerPort, access, secret, admin);
+    return new StackSettings(ports, managementPorts, controllerPort, access, secret, admin);
   }
 
   private static String randomSecret() {
@@ -93,6 +108,8 @@ record StackSettings(
   void save(Path stateDir) {
     Properties p = new Properties();
     ports.forEach((part, port) -> p.setProperty("port." + part.id, Integer.toString(port)));
+    managementPorts.forEach(
+        (part, port) -> p.setProperty("port." + part.id + "-management", Integer.toString(port)));
     p.setProperty("port.kafka-controller", Integer.toString(kafkaControllerPort));
     p.setProperty("s3.access-key", accessKey);
     p.setProperty("s3.secret-key", secretKey);
@@ -122,8 +139,15 @@ record StackSettings(
     for (Part part : Part.values()) {
       ports.put(part, Integer.parseInt(p.getProperty("port." + part.id, "" + part.defaultPort)));
     }
+    Map<Part, Integer> management = new EnumMap<>(Part.class);
+    for (Part service : Part.SERVICES) {
+      String key = "port." + service.id + "-management";
+      management.put(
+          service, Integer.parseInt(p.getProperty(key, "" + service.defaultManagementPort)));
+    }
     return new StackSettings(
         ports,
+        management,
         Integer.parseInt(p.getProperty("port.kafka-controller", "9093")),
         p.getProperty("s3.access-key"),
         p.getProperty("s3.secret-key"),

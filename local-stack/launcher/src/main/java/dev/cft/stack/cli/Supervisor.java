@@ -69,6 +69,8 @@ final class Supervisor {
         Map.of(
             "QUARKUS_HTTP_HOST", "127.0.0.1",
             "QUARKUS_HTTP_PORT", Integer.toString(settings.port(service)),
+            "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
+            "QUARKUS_MANAGEMENT_PORT", Integer.toString(settings.managementPort(service)),
             "KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap(),
             "CFT_S3_ENDPOINT", settings.s3Endpoint(),
             "CFT_S3_ACCESS_KEY", settings.accessKey(),

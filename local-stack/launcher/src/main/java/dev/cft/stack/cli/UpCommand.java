@@ -53,6 +53,25 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--deploy-port", defaultValue = "${env:CFT_DEPLOY_PORT:-8080}")
   int deployPort;
 
+  // Each service's health and metrics (quarkus.management.port).
+  @Option(
+      names = "--ingest-management-port",
+      defaultValue = "${env:CFT_INGEST_MANAGEMENT_PORT:-9081}")
+  int ingestManagementPort;
+
+  @Option(
+      names = "--train-management-port",
+      defaultValue = "${env:CFT_TRAIN_MANAGEMENT_PORT:-9082}")
+  int trainManagementPort;
+
+  @Option(names = "--eval-management-port", defaultValue = "${env:CFT_EVAL_MANAGEMENT_PORT:-9083}")
+  int evalManagementPort;
+
+  @Option(
+      names = "--deploy-management-port",
+      defaultValue = "${env:CFT_DEPLOY_MANAGEMENT_PORT:-9080}")
+  int deployManagementPort;
+
   @Option(
       names = "--timeout",
       defaultValue = "180",
@@ -84,12 +103,22 @@ final class UpCommand implements Callable<Integer> {
     ports.put(Part.EVAL, evalPort);
     ports.put(Part.DEPLOY, deployPort);
     ports.forEach((part, port) -> Ports.requireFree(port, part.title, part.portSetting()));
+    Map<Part, Integer> management = new EnumMap<>(Part.class);
+    management.put(Part.INGEST, ingestManagementPort);
+    management.put(Part.TRAIN, trainManagementPort);
+    management.put(Part.EVAL, evalManagementPort);
+    management.put(Part.DEPLOY, deployManagementPort);
+    management.forEach(
+        (part, port) ->
+            Ports.requireFree(
+                port, part.title + " (health, metrics)", part.managementPortSetting()));
     Ports.requireFree(
         kafkaControllerPort,
         "Kafka controller",
         "--kafka-controller-port or CFT_KAFKA_CONTROLLER_PORT");
 
-    StackSettings settings = StackSettings.fresh(ports, kafkaControllerPort, home.stateDir());
+    StackSettings settings =
+        StackSettings.fresh(ports, management, kafkaControllerPort, home.stateDir());
     settings.save(home.stateDir());
     out.println("Starting the pipeline (state in " + home.stateDir() + ")");
     Process supervisor = startSupervisor(home);

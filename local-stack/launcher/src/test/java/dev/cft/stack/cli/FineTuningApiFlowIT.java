@@ -18,11 +18,8 @@ import com.openai.models.finetuning.jobs.FineTuningJobEvent;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.JobListParams;
 import dev.cft.lm.TestModels;
-import dev.cft.stack.Ports;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OpenAI's fine-tuning API against the whole running pipeline ({@code ./pipeline up}), through the
@@ -40,45 +37,17 @@ import org.junit.jupiter.api.Test;
  * invalid file fails with the file's errors, lists page, unknown ids are 404s, no key is a 401.
  */
 class FineTuningApiFlowIT {
-  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
   private static final Duration WAIT = Duration.ofMinutes(5);
   private static final String DOMAIN = "api-tickets";
   private static final String BASE = "api-test-base";
-  private Path state;
 
-  @AfterEach
-  void down() {
-    run("down");
-  }
-
-  private int run(String command, String... extra) {
-    List<String> args =
-        new ArrayList<>(List.of(command, "--state-dir=" + state, "--project-dir=" + PROJECT));
-    args.addAll(List.of(extra));
-    StringWriter out = new StringWriter();
-    int code =
-        Pipeline.execute(
-            new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-    System.out.println(out);
-    return code;
-  }
+  @RegisterExtension final LocalPipeline pipeline = new LocalPipeline("api-it");
 
   @Test
   void theOpenAiClientFineTunesCancelsAndChatsWithTheModelItMade() throws Exception {
-    state =
-        Files.createTempDirectory(Files.createDirectories(Path.of("target", "api-it")), "state");
-    List<String> ports = new ArrayList<>();
-    int deployPort = 0;
-    for (String option :
-        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
-      int port = Ports.free();
-      ports.add("--" + option + "-port=" + port);
-      if (option.equals("deploy")) {
-        deployPort = port;
-      }
-    }
-    assertEquals(0, run("up", ports.toArray(String[]::new)));
-    StackSettings settings = StackSettings.load(state);
+    assertEquals(0, pipeline.up().exitCode());
+    int deployPort = pipeline.port("deploy");
+    StackSettings settings = pipeline.settings();
     try (MinioClient s3 = settings.s3Client()) {
       publishBase(s3);
     }
@@ -181,7 +150,7 @@ class FineTuningApiFlowIT {
 
   /** A small trained GPT as {@code models/base/<BASE>/}: jobs fine-tune it in seconds. */
   private void publishBase(MinioClient s3) throws Exception {
-    Path dir = state.resolve("base");
+    Path dir = pipeline.state().resolve("base");
     TestModels.saveTrained(dir, 20);
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
@@ -202,7 +171,7 @@ class FineTuningApiFlowIT {
   }
 
   private FileObject uploadText(OpenAIClient client, String name, String content) throws Exception {
-    Path file = Files.createDirectories(state.resolve("uploads")).resolve(name);
+    Path file = Files.createDirectories(pipeline.state().resolve("uploads")).resolve(name);
     Files.writeString(file, content);
     return client
         .files()

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cft.events.TrainingProgress;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LossChartTest {
@@ -35,19 +35,32 @@ class LossChartTest {
   }
 
   @Test
-  void aResumedJobsRepeatedStepsKeepTheirLastReport() throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> events =
+  void aResumedJobsRepeatedStepsKeepTheirLastReport() {
+    TestEvents chain = new TestEvents("c");
+    List<TrainingProgress> events =
         List.of(
-            json.readTree("{\"step\":5,\"trainLoss\":2.0,\"valLoss\":null}"),
-            json.readTree("{\"step\":10,\"trainLoss\":1.5,\"valLoss\":1.7}"),
-            json.readTree("{\"step\":10,\"trainLoss\":1.4,\"valLoss\":1.6}"),
-            json.readTree("{\"step\":15,\"trainLoss\":1.2}"));
+            chain.progress("job-1", 5, 15, 2.0, null),
+            chain.progress("job-1", 10, 15, 1.5, 1.7),
+            chain.progress("job-1", 10, 15, 1.4, 1.6),
+            chain.progress("job-1", 15, 15, 1.2, null));
     List<LossChart.Point> points = LossCurveCommand.points(events);
     assertEquals(List.of(5L, 10L, 15L), points.stream().map(LossChart.Point::step).toList());
     assertEquals(1.4, points.get(1).trainLoss());
     assertEquals(1.6, points.get(1).valLoss());
     assertTrue(Double.isNaN(points.get(0).valLoss()));
+  }
+
+  @Test
+  void jobsKeepTheOrderTheyFirstAppearedIn() {
+    TestEvents chain = new TestEvents("c");
+    Map<String, List<TrainingProgress>> jobs =
+        LossCurveCommand.byJob(
+            List.of(
+                chain.progress("job-b", 1, 2, 2.0, null),
+                chain.progress("job-a", 1, 2, 2.0, null),
+                chain.progress("job-b", 2, 2, 1.0, null)));
+    assertEquals(List.of("job-b", "job-a"), List.copyOf(jobs.keySet()));
+    assertEquals(List.of(1L, 2L), jobs.get("job-b").stream().map(TrainingProgress::step).toList());
   }
 
   private static int[] rowsOf(BufferedImage image, Color color) {

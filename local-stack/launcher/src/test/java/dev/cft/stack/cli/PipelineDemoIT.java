@@ -3,49 +3,20 @@ package dev.cft.stack.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cft.stack.Ports;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code ./pipeline demo}, the README's first command, as a person runs it (on free ports). */
 class PipelineDemoIT {
-  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
-  private Path state;
-
-  @AfterEach
-  void down() {
-    Pipeline.execute(
-        new PrintWriter(new StringWriter()),
-        new PrintWriter(new StringWriter()),
-        "down",
-        "--state-dir=" + state,
-        "--project-dir=" + PROJECT);
-  }
+  @RegisterExtension final LocalPipeline pipeline = new LocalPipeline("demo-it");
 
   @Test
   void theDemoPromotesTheGoodDatasetAndTheGateKeepsTheDegradedOneOut() throws Exception {
-    state =
-        Files.createTempDirectory(Files.createDirectories(Path.of("target", "demo-it")), "state");
-    List<String> args =
-        new ArrayList<>(List.of("demo", "--state-dir=" + state, "--project-dir=" + PROJECT));
-    for (String option :
-        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
-      args.add("--" + option + "-port=" + Ports.free());
-    }
-    StringWriter out = new StringWriter();
-    int code =
-        Pipeline.execute(
-            new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-    String shown = out.toString();
-    System.out.println(shown);
+    LocalPipeline.Run demo = pipeline.withPorts("demo");
+    int code = demo.exitCode();
+    String shown = demo.shown();
 
     assertEquals(0, code, shown);
     assertTrue(shown.contains("Before: (no model serves 'support' yet)"), shown);

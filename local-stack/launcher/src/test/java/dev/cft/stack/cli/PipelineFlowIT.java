@@ -16,29 +16,23 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
+import dev.cft.events.Buckets;
+import dev.cft.events.documents.DatasetManifest;
+import dev.cft.events.documents.QuarantineReport;
 import dev.cft.ops.MetricsSampler;
-import dev.cft.stack.ChildJvm;
 import dev.cft.stack.LocalStack;
-import dev.cft.stack.Ports;
-import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline as a person uses it: {@code ./pipeline up} (Kafka, the S3 server and the four
@@ -48,62 +42,26 @@ import org.junit.jupiter.api.Test;
  * gate and production stays.
  */
 class PipelineFlowIT {
-  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
   private static final Duration WAIT = Duration.ofMinutes(6);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DOMAIN = DemoData.DOMAIN;
-  private Path state;
-  private int deployPort;
 
-  /** The S3 server started again by the test, after it was killed. */
-  private ChildJvm restartedS3;
-
-  @AfterEach
-  void down() {
-    run("down");
-    if (restartedS3 != null) {
-      restartedS3.close();
-    }
-  }
-
-  private int run(String command, String... extra) {
-    List<String> args =
-        new ArrayList<>(List.of(command, "--state-dir=" + state, "--project-dir=" + PROJECT));
-    args.addAll(List.of(extra));
-    StringWriter out = new StringWriter();
-    int code =
-        Pipeline.execute(
-            new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-    System.out.println(out);
-    return code;
-  }
+  @RegisterExtension final LocalPipeline pipeline = new LocalPipeline("flow-it");
 
   @Test
   void aDroppedFileEndsAsAServedModelWithLineageAndTheGateKeepsABadOneOut() throws Exception {
-    state =
-        Files.createTempDirectory(Files.createDirectories(Path.of("target", "flow-it")), "state");
-    List<String> ports = new ArrayList<>();
-    Map<String, String> services = new TreeMap<>();
-    for (String option :
-        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
-      int port = Ports.free();
-      ports.add("--" + option + "-port=" + port);
-      if (List.of("ingest", "train", "eval", "deploy").contains(option)) {
-        services.put(option, "http://127.0.0.1:" + port);
-      }
-      if (option.equals("deploy")) {
-        deployPort = port;
-      }
-    }
-    assertEquals(0, run("up", ports.toArray(String[]::new)));
-    try (MinioClient s3 = StackSettings.load(state).s3Client();
-        MetricsSampler metrics = new MetricsSampler(services, Duration.ofSeconds(2))) {
-      DemoCommand.put(s3, "ingest", DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
+    Map<String, String> services = pipeline.services();
+    Map<String, String> management = pipeline.management();
+    assertEquals(0, pipeline.up().exitCode());
+    try (MinioClient s3 = pipeline.settings().s3Client();
+        MetricsSampler metrics = new MetricsSampler(management, Duration.ofSeconds(2))) {
+      StackStore store = new StackStore(s3);
+      store.put(Buckets.INGEST, DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
       // The broker process frozen for 8 s while the job trains (SIGSTOP, SIGCONT): every service
       // is a real process here; nothing may be lost or happen twice.
       await(
           "dataset v1",
-          () -> DemoCommand.exists(s3, "datasets", DOMAIN + "/v1/manifest.json"),
+          () -> store.exists(Buckets.DATASETS, StackStore.datasetManifest(DOMAIN, 1)),
           done -> done);
       Thread.sleep(5000);
       freezeBroker(Duration.ofSeconds(8));
@@ -119,7 +77,7 @@ class PipelineFlowIT {
 
       OpenAIClient client =
           OpenAIOkHttpClient.builder()
-              .baseUrl("http://127.0.0.1:" + deployPort + "/v1")
+              .baseUrl(services.get("deploy") + "/v1")
               .apiKey("local")
               .maxRetries(0)
               .build();
@@ -152,8 +110,12 @@ class PipelineFlowIT {
 
       // Lineage: the object's notification id runs through dataset, candidate, verdict and
       // promotion.
-      JsonNode manifest = JSON.readTree(get(s3, "datasets", DOMAIN + "/v1/manifest.json"));
-      String correlation = manifest.path("correlationId").asText();
+      String correlation =
+          store
+              .document(
+                  Buckets.DATASETS, StackStore.datasetManifest(DOMAIN, 1), DatasetManifest.class)
+              .orElseThrow()
+              .correlationId();
       JsonNode v1 = registry.path("versions").get(0);
       assertEquals("v1", v1.path("version").asText());
       assertEquals("production", v1.path("status").asText());
@@ -167,34 +129,37 @@ class PipelineFlowIT {
           1, registry.path("versions").size(), "one candidate: " + registry.path("versions"));
 
       // A bad file: quarantined with line-level errors, no new version.
-      DemoCommand.put(
-          s3,
-          "ingest",
+      store.put(
+          Buckets.INGEST,
           DOMAIN + "/broken.jsonl",
           DemoData.chats(0, 2, 0) + "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
-      JsonNode errors =
-          JSON.readTree(
-              await(
+      QuarantineReport errors =
+          await(
                   "quarantine errors",
-                  () -> tryGet(s3, "quarantine", DOMAIN + "/broken.jsonl.errors.json"),
-                  b -> b != null));
-      assertEquals(3, errors.path("errors").get(0).path("line").asInt());
+                  () ->
+                      store.document(
+                          Buckets.QUARANTINE,
+                          DOMAIN + "/broken.jsonl.errors.json",
+                          QuarantineReport.class),
+                  Optional::isPresent)
+              .orElseThrow();
+      assertEquals(3L, errors.errors().get(0).line());
       // The same content again under another name: nothing new.
-      DemoCommand.put(s3, "ingest", DOMAIN + "/tickets-copy.jsonl", DemoData.chats(0, 80, 0));
+      store.put(Buckets.INGEST, DOMAIN + "/tickets-copy.jsonl", DemoData.chats(0, 80, 0));
 
       // Answers swapped to the wrong topics: trained on, it forgets the right ones; the gate says
       // no.
-      DemoCommand.put(s3, "ingest", DOMAIN + "/wrong.jsonl", DemoData.chats(0, 80, 1));
+      store.put(Buckets.INGEST, DOMAIN + "/wrong.jsonl", DemoData.chats(0, 80, 1));
       // The S3 server killed (SIGKILL) once v2 is a dataset, and started again 10 s later: the
       // stages say they are not ready meanwhile, retry, and finish the work once; serving stays
       // ready and answers from memory.
       await(
           "dataset v2",
-          () -> DemoCommand.exists(s3, "datasets", DOMAIN + "/v2/manifest.json"),
+          () -> store.exists(Buckets.DATASETS, StackStore.datasetManifest(DOMAIN, 2)),
           done -> done);
       crashS3(
           Duration.ofSeconds(10),
-          services,
+          management,
           () -> {
             ChatCompletion during = client.chat().completions().create(chat);
             assertEquals(
@@ -216,7 +181,7 @@ class PipelineFlowIT {
       String reasons = rejected.path("versions").get(1).path("verdict").path("reasons").toString();
       assertTrue(reasons.contains("retention loss"), reasons);
       assertFalse(
-          DemoCommand.exists(s3, "datasets", DOMAIN + "/v3/manifest.json"),
+          store.exists(Buckets.DATASETS, StackStore.datasetManifest(DOMAIN, 3)),
           "the bad file and the copy made no version");
       assertEquals(2, rejected.path("versions").size(), "one candidate each: " + rejected);
       assertEquals(1, rejected.path("history").size(), "promoted once: " + rejected);
@@ -232,16 +197,14 @@ class PipelineFlowIT {
    * serving}; after {@code howLong} starts it again (as this JVM's child: the supervisor does not
    * restart parts).
    */
-  private void crashS3(Duration howLong, Map<String, String> services, Probe<?> serving)
+  private void crashS3(Duration howLong, Map<String, String> management, Probe<?> serving)
       throws Exception {
     ProcessHandle s3 =
-        new StackHome(PROJECT, state)
-            .process("s3")
-            .orElseThrow(() -> new AssertionError("no S3 server process"));
+        pipeline.home().process("s3").orElseThrow(() -> new AssertionError("no S3 server process"));
     assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(s3.pid())).start().waitFor());
     s3.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
     long restartAt = System.nanoTime() + howLong.toNanos();
-    for (var service : services.entrySet()) {
+    for (var service : management.entrySet()) {
       if (!service.getKey().equals("deploy")) {
         await(
             service.getKey() + " not ready without its store",
@@ -249,23 +212,26 @@ class PipelineFlowIT {
             code -> code == 503);
       }
     }
-    assertEquals(200, readiness(services.get("deploy")), "serving stays ready");
+    assertEquals(200, readiness(management.get("deploy")), "serving stays ready");
     serving.get();
     Thread.sleep(Math.max(0, (restartAt - System.nanoTime()) / 1_000_000));
-    restartedS3 = LocalStack.startS3Server(StackSettings.load(state).localStack(state));
+    pipeline.closeAfterDown(
+        LocalStack.startS3Server(pipeline.settings().localStack(pipeline.state())));
   }
 
-  private static int readiness(String service) throws Exception {
+  /** A service's readiness, asked on its management port. */
+  private static int readiness(String management) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create(service + "/q/health/ready")).build(),
+            HttpRequest.newBuilder(URI.create(management + "/q/health/ready")).build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
   }
 
   private void freezeBroker(Duration howLong) throws Exception {
     long pid =
-        new StackHome(PROJECT, state)
+        pipeline
+            .home()
             .process("kafka")
             .orElseThrow(() -> new AssertionError("no broker process"))
             .pid();
@@ -300,7 +266,7 @@ class PipelineFlowIT {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + deployPort + "/models/" + DOMAIN))
+                        URI.create(pipeline.services().get("deploy") + "/models/" + DOMAIN))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
@@ -319,20 +285,6 @@ class PipelineFlowIT {
       }
       assertTrue(System.nanoTime() < deadline, "no " + what + " within " + WAIT);
       Thread.sleep(500);
-    }
-  }
-
-  private static byte[] get(MinioClient s3, String bucket, String key) throws Exception {
-    try (var in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static byte[] tryGet(MinioClient s3, String bucket, String key) {
-    try {
-      return get(s3, bucket, key);
-    } catch (Exception e) {
-      return null;
     }
   }
 }

@@ -9,8 +9,6 @@ import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,67 +17,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code ./pipeline up | status | down} for real: Kafka, the S3 server and the four packaged
  * services as processes, on free ports, state under {@code target/}.
  */
 class PipelineLauncherIT {
-  private static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
-
-  private Path state;
-  private List<String> portOptions;
-  private List<Integer> ports;
-
-  record Run(int exitCode, String out, String err) {}
-
-  @BeforeEach
-  void freshStateAndPorts() throws Exception {
-    state =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "launcher-it")), "state");
-    ports = new ArrayList<>();
-    portOptions = new ArrayList<>();
-    for (String option :
-        List.of("kafka", "kafka-controller", "s3", "ingest", "train", "eval", "deploy")) {
-      int port = Ports.free();
-      ports.add(port);
-      portOptions.add("--" + option + "-port=" + port);
-    }
-  }
-
-  @AfterEach
-  void nothingLeftRunning() {
-    run("down");
-  }
-
-  private Run run(String command, String... extra) {
-    List<String> args = new ArrayList<>();
-    args.add(command);
-    args.add("--state-dir=" + state);
-    args.add("--project-dir=" + PROJECT);
-    if (command.equals("up")) {
-      args.addAll(portOptions);
-    }
-    args.addAll(List.of(extra));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Pipeline.execute(
-            new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private StackHome home() {
-    return new StackHome(PROJECT, state);
-  }
+  @RegisterExtension final LocalPipeline pipeline = new LocalPipeline("launcher-it");
 
   @Test
   void upIsHealthyIdempotentSurvivesASupervisorCrashAndDownLeavesNothing() throws Exception {
-    Run up = run("up");
+    LocalPipeline.Run up = pipeline.up();
     assertEquals(0, up.exitCode(), up.out() + up.err());
     for (Part part : Part.values()) {
       assertTrue(
@@ -87,21 +37,21 @@ class PipelineLauncherIT {
           part.title + " not UP in:\n" + up.out());
     }
 
-    Run status = run("status");
+    LocalPipeline.Run status = pipeline.run("status");
     assertEquals(0, status.exitCode(), status.out());
     assertEquals(
         6,
         status.out().lines().filter(l -> l.matches("\\S+( \\S+)? +UP .*")).count(),
         status.out());
 
-    long supervisorPid = home().supervisor().orElseThrow().pid();
-    Run again = run("up");
+    long supervisorPid = pipeline.home().supervisor().orElseThrow().pid();
+    LocalPipeline.Run again = pipeline.up();
     assertEquals(0, again.exitCode(), again.out());
     assertTrue(again.out().contains("already running"), again.out());
-    assertEquals(supervisorPid, home().supervisor().orElseThrow().pid());
+    assertEquals(supervisorPid, pipeline.home().supervisor().orElseThrow().pid());
 
     // Dropping a file into the ingest directory is putting an object into the ingest bucket.
-    Path dropped = state.resolve("s3/ingest/x/dropped.jsonl");
+    Path dropped = pipeline.state().resolve("s3/ingest/x/dropped.jsonl");
     Files.createDirectories(dropped.getParent());
     Files.writeString(dropped, "{\"prompt\":\"2+2=\",\"completion\":\"4\"}\n");
     assertEquals(List.of("x/dropped.jsonl"), ingestObjects());
@@ -115,22 +65,22 @@ class PipelineLauncherIT {
     }
     awaitPortsFree();
 
-    Run restarted = run("up");
+    LocalPipeline.Run restarted = pipeline.up();
     assertEquals(0, restarted.exitCode(), restarted.out() + restarted.err());
     assertEquals(List.of("x/dropped.jsonl"), ingestObjects(), "objects survive a restart");
     List<ProcessHandle> second = recordedChildren();
 
-    Run down = run("down");
+    LocalPipeline.Run down = pipeline.run("down");
     assertEquals(0, down.exitCode(), down.out());
     assertTrue(down.out().contains("Stopped."), down.out());
     for (ProcessHandle child : second) {
       assertFalse(child.isAlive(), "pid " + child.pid() + " still alive after down");
     }
-    assertTrue(home().supervisor().isEmpty());
-    for (int port : ports) {
+    assertTrue(pipeline.home().supervisor().isEmpty());
+    for (int port : pipeline.ports()) {
       assertFalse(Ports.isListening(port), "port " + port + " still bound after down");
     }
-    Run after = run("status");
+    LocalPipeline.Run after = pipeline.run("status");
     assertEquals(1, after.exitCode(), after.out());
     assertTrue(after.out().contains("not running"), after.out());
   }
@@ -138,9 +88,8 @@ class PipelineLauncherIT {
   @Test
   void aTakenPortIsRefusedWithTheSettingThatChangesIt() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      portOptions.replaceAll(
-          option -> option.startsWith("--s3-port=") ? "--s3-port=" + taken.getLocalPort() : option);
-      Run up = run("up");
+      pipeline.usePort("s3", taken.getLocalPort());
+      LocalPipeline.Run up = pipeline.up();
       assertEquals(2, up.exitCode(), up.out());
       assertEquals(
           "error: port "
@@ -148,13 +97,13 @@ class PipelineLauncherIT {
               + " (S3 server) is already in use on 127.0.0.1; stop what holds it or choose"
               + " another port with --s3-port or CFT_S3_PORT",
           up.err().trim());
-      assertTrue(home().supervisor().isEmpty(), "nothing may start when a port is taken");
+      assertTrue(pipeline.home().supervisor().isEmpty(), "nothing may start when a port is taken");
     }
   }
 
   @Test
   void statusBeforeAnyUpSaysSo() {
-    Run status = run("status");
+    LocalPipeline.Run status = pipeline.run("status");
     assertEquals(3, status.exitCode());
     assertTrue(status.out().contains("start one with ./pipeline up"), status.out());
   }
@@ -162,7 +111,7 @@ class PipelineLauncherIT {
   private List<ProcessHandle> recordedChildren() {
     List<ProcessHandle> children = new ArrayList<>();
     for (Part part : Part.values()) {
-      Optional<ProcessHandle> process = home().process(part.id);
+      Optional<ProcessHandle> process = pipeline.home().process(part.id);
       process.ifPresent(children::add);
     }
     return children;
@@ -175,25 +124,14 @@ class PipelineLauncherIT {
   @Test
   void basePullPutsAHubModelInTheStoreOnce() throws Exception {
     try (dev.cft.lm.hub.LocalHub hub = new dev.cft.lm.hub.LocalHub()) {
+      Path state = pipeline.state();
       Path model = Files.createDirectories(state.resolveSibling(state.getFileName() + "-model"));
       dev.cft.lm.TestModels.saveTrained(model, 0);
       hub.putDirectory("it-org/tiny", "main", model);
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "base",
-                  "pull",
-                  "it-org/tiny",
-                  "--endpoint=" + hub.endpoint(),
-                  "--state-dir=" + state,
-                  "--project-dir=" + PROJECT));
-      args.addAll(portOptions);
-      StringWriter out = new StringWriter();
-      int code =
-          Pipeline.execute(
-              new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-      assertEquals(0, code, out.toString());
-      assertTrue(out.toString().contains("it-org/tiny@main (commit "), out.toString());
+      String[] pull = {"base", "pull", "it-org/tiny", "--endpoint=" + hub.endpoint()};
+      LocalPipeline.Run first = pipeline.withPorts(pull);
+      assertEquals(0, first.exitCode(), first.shown());
+      assertTrue(first.shown().contains("it-org/tiny@main (commit "), first.shown());
       Path stored = state.resolve("s3/models/base/it-org--tiny");
       for (String file :
           List.of("config.json", "model.safetensors", "tokenizer.json", "hub.json")) {
@@ -204,28 +142,23 @@ class PipelineLauncherIT {
           Files.size(stored.resolve("model.safetensors")));
       long gets = hub.requests().stream().filter(r -> r.method().equals("GET")).count();
 
-      StringWriter again = new StringWriter();
-      assertEquals(
-          0,
-          Pipeline.execute(
-              new PrintWriter(again, true),
-              new PrintWriter(again, true),
-              args.toArray(String[]::new)));
-      assertTrue(again.toString().contains("is in the store already"), again.toString());
+      LocalPipeline.Run again = pipeline.withPorts(pull);
+      assertEquals(0, again.exitCode(), again.shown());
+      assertTrue(again.shown().contains("is in the store already"), again.shown());
       assertEquals(gets, hub.requests().stream().filter(r -> r.method().equals("GET")).count());
     }
   }
 
   private void awaitPortsFree() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (ports.stream().anyMatch(Ports::isListening)) {
+    while (pipeline.ports().stream().anyMatch(Ports::isListening)) {
       assertTrue(System.nanoTime() < deadline, "ports still bound after the supervisor died");
       Thread.sleep(200);
     }
   }
 
   private List<String> ingestObjects() throws Exception {
-    try (MinioClient s3 = StackSettings.load(state).s3Client()) {
+    try (MinioClient s3 = pipeline.settings().s3Client()) {
       List<String> keys = new ArrayList<>();
       for (Result<Item> item :
           s3.listObjects(ListObjectsArgs.builder().bucket("ingest").recursive(true).build())) {

@@ -12,6 +12,10 @@ import java.util.Map;
  * shared local stack: for tests that kill it, stop it or watch it refuse to start.
  */
 public final class PackagedService {
+  /** The line of the log that names the management port (health and metrics). */
+  public static final java.util.regex.Pattern MANAGEMENT_PORT =
+      java.util.regex.Pattern.compile("Management interface listening on http://[^:]+:(\\d+)");
+
   private PackagedService() {}
 
   /**
@@ -37,6 +41,7 @@ public final class PackagedService {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     config.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-Dquarkus.http.port=0");
+    command.add("-Dquarkus.management.port=0");
     command.addAll(options);
     command.add("-jar");
     command.add(app.toString());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The health contract every pipeline service keeps, shown against the real broker and the real S3
  * server: ready with both, not ready while either is gone, ready again once it is back, Prometheus
- * metrics exposed. A service's {@code *IT} extends this with {@code @QuarkusTest} and
- * {@code @WithTestResource(LocalStackResource.class)}.
+ * metrics exposed, on the management port and not on the service's own. A service's {@code *IT}
+ * extends this with {@code @QuarkusTest} and {@code @WithTestResource(LocalStackResource.class)}.
  */
 public abstract class ServiceHealthContract {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -27,7 +27,7 @@ public abstract class ServiceHealthContract {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TestHTTPResource("/")
-  URI root;
+  URI service;
 
   @Test
   void readyWhenKafkaAndS3Answer() throws Exception {
@@ -165,6 +165,21 @@ public abstract class ServiceHealthContract {
         "no consumer lag of the service's Kafka inputs in /q/metrics");
   }
 
+  /** The service's own port, the one a public route may reach, shows neither. */
+  @Test
+  void healthAndMetricsAreNotOnTheServicesOwnPort() throws Exception {
+    URI management = LocalStackResource.management("/");
+    assertTrue(service.getPort() != management.getPort(), service + " vs " + management);
+    for (String path : new String[] {"q/metrics", "q/health/ready", "q/health/live"}) {
+      HttpRequest request =
+          HttpRequest.newBuilder(service.resolve(path)).timeout(Duration.ofSeconds(20)).build();
+      assertEquals(
+          404,
+          http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode(),
+          service.resolve(path).toString());
+    }
+  }
+
   /** A part of the stack that can be started again. */
   @FunctionalInterface
   protected interface Restart {
@@ -264,7 +279,10 @@ public abstract class ServiceHealthContract {
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(root.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build();
+        HttpRequest.newBuilder(LocalStackResource.management(path))
+            .timeout(Duration.ofSeconds(20))
+            .GET()
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }

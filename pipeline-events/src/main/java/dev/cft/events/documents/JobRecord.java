@@ -1,23 +1,32 @@
-package dev.cft.train.storage;
+package dev.cft.events.documents;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.TrainingJobEvent.State;
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * A job as the store keeps it ({@code checkpoints/_jobs/<jobId>.json}), enough for any worker to
- * take it over: the event that started it, the settings it trains with (so a resumed run is the
- * same run), its owner and that owner's last heartbeat, and the latest checkpoint.
+ * {@code checkpoints/_jobs/<jobId>.json}, written by the train worker that owns the job: enough for
+ * any worker to take it over. It holds the event that started the job, the settings it trains with
+ * (so a resumed run is the same run), its owner and that owner's last heartbeat, and the latest
+ * checkpoint.
  *
- * @param checkpointKey prefix in the checkpoints bucket, {@code <jobId>/step-<k>/}; null before the
- *     first
- * @param start what the run started from, fixed by its first worker (null before): a resumed run
+ * @param settings the training settings the job was accepted with, by train-service's setting names
+ *     (those of {@code models/<domain>/training.json}); a record written before a setting existed
+ *     lacks it, and a reader takes its own default for it
+ * @param step the step of the latest checkpoint; absent before the first
+ * @param checkpointKey prefix in the checkpoints bucket, {@code <jobId>/step-<k>/}; absent before
+ *     the first
+ * @param attempts the attempt its owner claimed: 0 for the worker that accepted it, then the
+ *     attempt of each take-over ({@link JobClaim})
+ * @param start what the run started from, fixed by its first worker (absent before): a resumed run
  *     continues from the same model even if production has moved meanwhile
  */
 public record JobRecord(
     String jobId,
     DatasetReady dataset,
-    JobSettings settings,
+    Map<String, Object> settings,
     State state,
     String workerId,
     Instant heartbeatAt,
@@ -32,6 +41,11 @@ public record JobRecord(
    */
   public record Start(String from, String parentVersion) {}
 
+  public JobRecord {
+    settings = settings == null ? Map.of() : settings;
+  }
+
+  @JsonIgnore
   public boolean isTerminal() {
     return state.isTerminal();
   }
@@ -48,8 +62,9 @@ public record JobRecord(
     return with(state, workerId, now, atStep, key, attempts, start);
   }
 
-  public JobRecord resumedBy(String worker, Instant now) {
-    return with(State.RESUMED, worker, now, step, checkpointKey, attempts + 1, start);
+  /** Taken over by {@code worker} for the attempt it claimed ({@link JobClaim}). */
+  public JobRecord resumedBy(String worker, Instant now, int attempt) {
+    return with(State.RESUMED, worker, now, step, checkpointKey, attempt, start);
   }
 
   public JobRecord startedFrom(Start from) {
