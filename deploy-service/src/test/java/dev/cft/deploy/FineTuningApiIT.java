@@ -22,6 +22,7 @@ import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.JobListParams;
 import com.openai.models.finetuning.jobs.checkpoints.FineTuningJobCheckpoint;
 import dev.cft.deploy.registry.ModelRegistry;
+import dev.cft.events.Buckets;
 import dev.cft.events.CandidateReady;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.EvaluationCompleted;
@@ -67,6 +68,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FineTuningApiIT {
   static final Duration WAIT = Duration.ofSeconds(60);
   static final String KEY = "test-admin-key";
+
+  static final String CHECKPOINT_FILE = "trainer-state.json";
 
   @Inject ObjectStore store;
   @Inject ModelRegistry registry;
@@ -292,6 +295,11 @@ class FineTuningApiIT {
             1.1,
             50,
             1e-4));
+    // The files train-service uploads before it announces a checkpoint.
+    for (String step : List.of("/step-4/", "/step-8/")) {
+      store.writeString(
+          Buckets.CHECKPOINTS, trainingJob + step + CHECKPOINT_FILE, "{}", "application/json");
+    }
     TestEvents.publish(
         Topics.TRAINING_JOBS,
         domain,
@@ -351,6 +359,13 @@ class FineTuningApiIT {
     assertEquals(
         List.of(8L, 4L), checkpoints.stream().map(FineTuningJobCheckpoint::stepNumber).toList());
     assertEquals(0.9, checkpoints.get(1).metrics().trainLoss().orElseThrow());
+    // Retention deleted step 4's files: the listing no longer names it.
+    store.delete(Buckets.CHECKPOINTS, trainingJob + "/step-4/" + CHECKPOINT_FILE);
+    assertEquals(
+        List.of(8L),
+        client.fineTuning().jobs().checkpoints().list(job.id()).data().stream()
+            .map(FineTuningJobCheckpoint::stepNumber)
+            .toList());
 
     // Rejected by the gate, production stays v1, and the version answers by its name.
     assertEquals("v1", registry.production(domain).orElseThrow());

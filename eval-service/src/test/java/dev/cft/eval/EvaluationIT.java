@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.events.CandidateReady;
+import dev.cft.events.DatasetReady;
 import dev.cft.events.EvaluationCompleted;
 import dev.cft.events.EventIds;
 import dev.cft.events.ModelKeys;
@@ -48,6 +49,17 @@ class EvaluationIT {
     store.uploadDirectory(dir, "models", ModelKeys.version(domain, version));
   }
 
+  /** A finished dataset version whose val split is {@code valLines}, as ingest writes it. */
+  void version(String domain, int version, String valLines) {
+    String prefix = DatasetReady.versionPrefix(domain, version);
+    store.writeString("datasets", prefix + DatasetReady.VAL_FILE, valLines, "application/x-ndjson");
+    store.write(
+        "datasets",
+        prefix + DatasetReady.MANIFEST_FILE,
+        TestEvents.manifest(domain, version, 0, (int) valLines.lines().count()),
+        "application/json");
+  }
+
   static void publish(CandidateReady event) throws Exception {
     TestEvents.publish(Topics.CANDIDATES_READY, event.domain(), event);
   }
@@ -70,8 +82,7 @@ class EvaluationIT {
   @Test
   void aManualDomainsVerdictSaysItsPassWaitsForApproval() throws Exception {
     String domain = "manual-" + UUID.randomUUID().toString().substring(0, 8);
-    store.writeString(
-        "datasets", domain + "/v1/val.jsonl", TestEvents.ticketLines(0, 8), "application/x-ndjson");
+    version(domain, 1, TestEvents.ticketLines(0, 8));
     store.writeString(
         "evals", domain + "/gate.json", "{\"promotion\": \"manual\"}", "application/json");
     register(domain, "v1", 15);
@@ -91,16 +102,8 @@ class EvaluationIT {
   @Test
   void firstCandidateAloneThenABetterOnePassesAndADegradedOneIsRejected() throws Exception {
     String domain = "eval-" + UUID.randomUUID().toString().substring(0, 8);
-    store.writeString(
-        "datasets",
-        domain + "/v1/val.jsonl",
-        TestEvents.ticketLines(0, 12),
-        "application/x-ndjson");
-    store.writeString(
-        "datasets",
-        domain + "/v2/val.jsonl",
-        TestEvents.ticketLines(12, 24),
-        "application/x-ndjson");
+    version(domain, 1, TestEvents.ticketLines(0, 12));
+    version(domain, 2, TestEvents.ticketLines(12, 24));
     store.writeString(
         "evals", domain + "/golden.jsonl", TestEvents.ticketLines(24, 30), "application/x-ndjson");
     register(domain, "v1", 15);

@@ -49,6 +49,14 @@ public record DatasetReady(
     sourceKeys = Require.list(DatasetReady.class, "sourceKeys", sourceKeys);
   }
 
+  /**
+   * Where a dataset version's files are: {@code <domain>/v<N>/}. A version is finished once its
+   * {@link #MANIFEST_FILE} is there; the folder of an unfinished one may hold some of its files.
+   */
+  public static String versionPrefix(String domain, int version) {
+    return domain + "/v" + version + "/";
+  }
+
   public String trainKey() {
     return under(TRAIN_FILE);
   }

@@ -9,6 +9,7 @@ import dev.cft.events.ModelKeys;
 import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.documents.JobRecord;
 import dev.cft.runtime.store.ObjectStore;
+import dev.cft.runtime.store.TestStores;
 import dev.cft.stack.test.LocalStackExtension;
 import dev.cft.train.storage.CheckpointRetention;
 import dev.cft.train.storage.JobStore;

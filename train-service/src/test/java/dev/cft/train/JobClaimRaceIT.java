@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cft.events.DatasetReady;
 import dev.cft.events.TrainingJobEvent.State;
 import dev.cft.events.documents.JobRecord;
+import dev.cft.runtime.store.TestStores;
 import dev.cft.stack.test.LocalStackExtension;
 import dev.cft.train.storage.JobStore;
 import dev.cft.train.storage.OwnedJobs;

@@ -64,6 +64,11 @@ class TrainingJobIT {
           "application/x-ndjson");
       store.writeString(
           "datasets", prefix + DatasetReady.VAL_FILE, valLines, "application/x-ndjson");
+      store.write(
+          "datasets",
+          prefix + DatasetReady.MANIFEST_FILE,
+          TestEvents.manifest(domain, version, to - from, (int) valLines.lines().count()),
+          "application/json");
       return new DatasetReady(
           EventIds.random(),
           "corr-" + domain + "-" + version,

@@ -3,6 +3,7 @@ package dev.cft.deploy.finetuning;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.deploy.config.DeployConfig;
+import dev.cft.events.Buckets;
 import dev.cft.runtime.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -146,14 +147,24 @@ public class FineTuningStore {
         checkpoint);
   }
 
-  /** Checkpoints, earliest step first. */
+  /**
+   * Checkpoints that are still in the checkpoints bucket, earliest step first: train-service
+   * deletes those of jobs that ended longer ago than its retention, and a listing must not name
+   * them.
+   */
   public List<JobCheckpoint> checkpoints(String jobId) {
     String prefix = "job-checkpoints/" + jobId + "/";
     List<JobCheckpoint> all = new ArrayList<>();
     for (String step : ids(prefix)) {
-      read(prefix + step + ".json", JobCheckpoint.class).ifPresent(all::add);
+      read(prefix + step + ".json", JobCheckpoint.class)
+          .filter(c -> c.checkpointKey() == null || kept(c.checkpointKey()))
+          .ifPresent(all::add);
     }
     return all;
+  }
+
+  private boolean kept(String checkpointKey) {
+    return !store.list(Buckets.CHECKPOINTS, checkpointKey).isEmpty();
   }
 
   /** Names of the {@code .json} objects directly under {@code prefix}, in key order. */

@@ -8,8 +8,8 @@ import dev.cft.events.documents.HistoryEntry;
 import dev.cft.events.documents.ModelAlias;
 import dev.cft.events.documents.ModelCard;
 import dev.cft.runtime.store.ObjectStore;
+import dev.cft.runtime.store.ObjectUpdates;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +21,10 @@ import java.util.TreeSet;
  * The registry in the models bucket: a domain's versions, its {@code production} and {@code
  * previous} aliases and the history of their moves. The production alias is one object, so a move
  * is atomic for every reader: it sees the old version or the new one. The gate's moves for one
- * domain come from one consumer (records keyed by domain); an operator's decision (promote, reject,
- * rollback) runs on the replica that got the request, so one racing a verdict of the same domain,
- * or another decision, could lose a history line (read-modify-write of one object); a conditional
- * write of the history would close that.
+ * domain come from one consumer (records keyed by domain), an operator's decision (promote, reject,
+ * rollback) from whichever replica got the request: the production alias and the history are
+ * changed by conditional writes ({@link ObjectUpdates}), so of two racing moves each sees the
+ * other's result and no history line is lost.
  */
 @ApplicationScoped
 public class ModelRegistry {
@@ -34,9 +34,11 @@ public class ModelRegistry {
   public record Move(String domain, String from, String to, String action) {}
 
   private final ObjectStore store;
+  private final RegistryHistory history;
 
   public ModelRegistry(ObjectStore store) {
     this.store = store;
+    this.history = new RegistryHistory(store);
   }
 
   public Optional<String> production(String domain) {
@@ -92,13 +94,13 @@ public class ModelRegistry {
    */
   public Move promote(
       String domain, String version, String reason, String correlationId, String actor) {
-    Optional<String> current = production(domain);
+    Optional<String> current = moveProduction(domain, from -> version, reason);
     if (current.isPresent() && current.get().equals(version)) {
       return new Move(domain, version, version, "UNCHANGED");
     }
     current.ifPresent(old -> writeAlias(domain, ModelKeys.PREVIOUS, old, "replaced by " + version));
-    writeAlias(domain, ModelKeys.PRODUCTION, version, reason);
-    appendHistory(
+    history.append(
+        domain,
         new HistoryEntry(
             Instant.now(),
             HistoryEntry.Action.PROMOTED,
@@ -106,8 +108,7 @@ public class ModelRegistry {
             current.orElse(null),
             reason,
             correlationId,
-            actor),
-        domain);
+            actor));
     return new Move(domain, current.orElse(null), version, "PROMOTED");
   }
 
@@ -117,17 +118,17 @@ public class ModelRegistry {
    * @throws IllegalStateException when there is nothing to roll back to
    */
   public Move rollback(String domain, String reason, String actor) {
-    String current =
-        production(domain)
-            .orElseThrow(() -> new IllegalStateException(domain + " has no production model"));
     String back =
         previous(domain)
             .orElseThrow(
                 () -> new IllegalStateException(domain + " has no previous model to roll back to"));
+    String current =
+        moveProduction(domain, from -> from == null ? null : back, reason)
+            .orElseThrow(() -> new IllegalStateException(domain + " has no production model"));
     writeAlias(domain, ModelKeys.PREVIOUS, current, "rolled back from");
-    writeAlias(domain, ModelKeys.PRODUCTION, back, reason);
     // The version production returns to keeps the chain that made it.
-    appendHistory(
+    history.append(
+        domain,
         new HistoryEntry(
             Instant.now(),
             HistoryEntry.Action.ROLLED_BACK,
@@ -135,14 +136,43 @@ public class ModelRegistry {
             current,
             reason,
             correlationIdOf(domain, back),
-            actor),
-        domain);
+            actor));
     return new Move(domain, current, back, "ROLLED_BACK");
+  }
+
+  /**
+   * Points production at {@code to.apply(what it was)} by a conditional write, again on a fresh
+   * read if another move came between; unchanged when it already is that version, or when there is
+   * no production and {@code to} is not given one ({@code to} returning null).
+   *
+   * @return what production was before this move
+   */
+  private Optional<String> moveProduction(
+      String domain, java.util.function.UnaryOperator<String> to, String reason) {
+    java.util.concurrent.atomic.AtomicReference<Optional<String>> was =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    String key = ModelKeys.alias(domain, ModelKeys.PRODUCTION);
+    ObjectUpdates.update(
+        store,
+        Buckets.MODELS,
+        key,
+        "application/json",
+        bytes -> {
+          Optional<String> from =
+              bytes.map(b -> Documents.read(b, ModelAlias.class, where(key)).version());
+          was.set(from);
+          String target = to.apply(from.orElse(null));
+          return target == null || from.isPresent() && from.get().equals(target)
+              ? Optional.empty()
+              : Optional.of(Documents.write(new ModelAlias(target, Instant.now(), reason)));
+        });
+    return was.get();
   }
 
   /** A person turns {@code version} down: it stays out of production unless promoted by hand. */
   public void reject(String domain, String version, String reason, String actor) {
-    appendHistory(
+    history.append(
+        domain,
         new HistoryEntry(
             Instant.now(),
             HistoryEntry.Action.REJECTED,
@@ -150,8 +180,7 @@ public class ModelRegistry {
             production(domain).orElse(null),
             reason,
             correlationIdOf(domain, version),
-            actor),
-        domain);
+            actor));
   }
 
   /**
@@ -159,13 +188,7 @@ public class ModelRegistry {
    * longer moves it to production, nor does a rollback.
    */
   public boolean rejectedByHand(String domain, String version) {
-    boolean rejected = false;
-    for (HistoryEntry entry : history(domain)) {
-      if (entry.version().equals(version)) {
-        rejected = entry.action() == HistoryEntry.Action.REJECTED;
-      }
-    }
-    return rejected;
+    return RegistryHistory.rejectedByHand(history(domain)).contains(version);
   }
 
   /** The chain that made {@code version}: its card's correlation id (null without a card). */
@@ -186,16 +209,8 @@ public class ModelRegistry {
   public RegistryView describe(String domain) {
     String production = production(domain).orElse(null);
     List<HistoryEntry> history = history(domain);
-    TreeSet<String> everPromoted = new TreeSet<>();
-    TreeSet<String> rejectedByHand = new TreeSet<>();
-    for (HistoryEntry entry : history) {
-      if (entry.action() == HistoryEntry.Action.REJECTED) {
-        rejectedByHand.add(entry.version());
-      } else {
-        everPromoted.add(entry.version());
-        rejectedByHand.remove(entry.version()); // promoted by hand after all
-      }
-    }
+    Set<String> everPromoted = RegistryHistory.everPromoted(history);
+    Set<String> rejectedByHand = RegistryHistory.rejectedByHand(history);
     List<RegistryView.Version> versions = new ArrayList<>();
     for (String version : versions(domain)) {
       ModelCard card = card(domain, version).orElse(null);
@@ -271,19 +286,7 @@ public class ModelRegistry {
   }
 
   public List<HistoryEntry> history(String domain) {
-    String key = ModelKeys.history(domain);
-    List<HistoryEntry> entries = new ArrayList<>();
-    store
-        .readIfExists(Buckets.MODELS, key)
-        .ifPresent(
-            bytes -> {
-              for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                  entries.add(Documents.read(line, HistoryEntry.class, where(key)));
-                }
-              }
-            });
-    return entries;
+    return history.read(domain);
   }
 
   private void writeAlias(String domain, String alias, String version, String reason) {
@@ -292,19 +295,6 @@ public class ModelRegistry {
         ModelKeys.alias(domain, alias),
         Documents.write(new ModelAlias(version, Instant.now(), reason)),
         "application/json");
-  }
-
-  private void appendHistory(HistoryEntry entry, String domain) {
-    String old =
-        store
-            .readIfExists(Buckets.MODELS, ModelKeys.history(domain))
-            .map(b -> new String(b, StandardCharsets.UTF_8))
-            .orElse("");
-    store.writeString(
-        Buckets.MODELS,
-        ModelKeys.history(domain),
-        old + Documents.line(entry) + "\n",
-        "application/x-ndjson");
   }
 
   private <T> Optional<T> read(String key, Class<T> type) {

@@ -1,8 +1,6 @@
 package dev.cft.eval.service;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.eval.config.GateConfig;
 import dev.cft.eval.metrics.EvalMetrics;
 import dev.cft.events.Buckets;
@@ -44,7 +42,6 @@ import org.jboss.logging.Logger;
 public class CandidateEvaluator {
   static final String GATE_FILE = "gate.json";
   private static final Logger LOG = Logger.getLogger(CandidateEvaluator.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BATCH = 16;
 
   private final ObjectStore store;
@@ -127,7 +124,7 @@ public class CandidateEvaluator {
     sets.put(Gate.VAL, read(Buckets.DATASETS, valKey(domain, candidate.datasetVersion()), dir));
     List<Example> retention = new ArrayList<>();
     for (int v = 1; v < candidate.datasetVersion(); v++) {
-      if (store.exists(Buckets.DATASETS, valKey(domain, v))) {
+      if (finished(domain, v) && store.exists(Buckets.DATASETS, valKey(domain, v))) {
         retention.addAll(read(Buckets.DATASETS, valKey(domain, v), dir));
       }
     }
@@ -144,7 +141,13 @@ public class CandidateEvaluator {
   }
 
   private static String valKey(String domain, int version) {
-    return domain + "/v" + version + "/" + DatasetReady.VAL_FILE;
+    return DatasetReady.versionPrefix(domain, version) + DatasetReady.VAL_FILE;
+  }
+
+  /** An unfinished version (no manifest: being written, or its writer died) holds no examples. */
+  private boolean finished(String domain, int version) {
+    return store.exists(
+        Buckets.DATASETS, DatasetReady.versionPrefix(domain, version) + DatasetReady.MANIFEST_FILE);
   }
 
   private List<Example> read(String bucket, String key, Path dir) throws IOException {
@@ -161,7 +164,7 @@ public class CandidateEvaluator {
       return gate;
     }
     try {
-      return gate.with(readJson(overrides.get()));
+      return gate.with(GateOverrides.read(overrides.get()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "s3://" + Buckets.EVALS + "/" + domain + "/" + GATE_FILE + ": " + e.getMessage(), e);
@@ -213,13 +216,5 @@ public class CandidateEvaluator {
   /** Names a models-bucket object in messages. */
   private static String where(String key) {
     return "s3://" + Buckets.MODELS + "/" + key;
-  }
-
-  private static JsonNode readJson(byte[] bytes) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.cft.eval.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cft.eval.config.GateConfig;
 import dev.cft.events.Promotion;
 import dev.cft.lm.eval.Metrics;
@@ -70,20 +69,18 @@ public record Gate(
    *
    * @throws IllegalArgumentException for a promotion mode that is neither auto nor manual
    */
-  public Gate with(JsonNode overrides) {
+  public Gate with(GateOverrides overrides) {
     return new Gate(
-        overrides.path("minValLossImprovement").asDouble(minValLossImprovement),
-        overrides.path("maxRetentionLossIncrease").asDouble(maxRetentionLossIncrease),
-        overrides.path("maxGoldenLossIncrease").asDouble(maxGoldenLossIncrease),
-        overrides.hasNonNull("maxValLoss")
-            ? Double.valueOf(overrides.get("maxValLoss").asDouble())
-            : maxValLoss,
-        overrides.hasNonNull("minGoldenExactMatch")
-            ? Double.valueOf(overrides.get("minGoldenExactMatch").asDouble())
-            : minGoldenExactMatch,
-        overrides.hasNonNull("promotion")
-            ? Promotion.parse(overrides.get("promotion").asText())
-            : promotion);
+        or(overrides.minValLossImprovement(), minValLossImprovement),
+        or(overrides.maxRetentionLossIncrease(), maxRetentionLossIncrease),
+        or(overrides.maxGoldenLossIncrease(), maxGoldenLossIncrease),
+        or(overrides.maxValLoss(), maxValLoss),
+        or(overrides.minGoldenExactMatch(), minGoldenExactMatch),
+        overrides.promotion() == null ? promotion : Promotion.parse(overrides.promotion()));
+  }
+
+  private static <T> T or(T override, T value) {
+    return override == null ? value : override;
   }
 
   /**

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cft.lm.eval.Metrics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,9 +52,7 @@ class GateTest {
 
   @Test
   void withoutProductionOnlyAbsoluteBoundsApply() throws Exception {
-    Gate bounded =
-        DEFAULT.with(
-            new ObjectMapper().readTree("{\"maxValLoss\": 1.5, \"minGoldenExactMatch\": 0.8}"));
+    Gate bounded = DEFAULT.with(overrides("{\"maxValLoss\": 1.5, \"minGoldenExactMatch\": 0.8}"));
     Gate.Verdict v = bounded.judge(Map.of("val", loss(1.6), "golden", exact(1.0, 0.9)), null);
     assertFalse(v.passed());
     assertEquals(java.util.List.of("max_val_loss"), v.failedRules());
@@ -68,7 +65,7 @@ class GateTest {
 
   @Test
   void aDomainsGateFileOverridesOnlyWhatItNames() throws Exception {
-    Gate strict = DEFAULT.with(new ObjectMapper().readTree("{\"minValLossImprovement\": 0.2}"));
+    Gate strict = DEFAULT.with(overrides("{\"minValLossImprovement\": 0.2}"));
     assertEquals(0.2, strict.minValLossImprovement());
     assertEquals(0.02, strict.maxRetentionLossIncrease());
     assertFalse(strict.judge(Map.of("val", loss(1.8)), Map.of("val", loss(2.0))).passed());
@@ -84,18 +81,42 @@ class GateTest {
 
   @Test
   void aDomainChoosesManualPromotionAndAnUnknownModeIsNamed() throws Exception {
-    ObjectMapper json = new ObjectMapper();
     assertEquals(dev.cft.events.Promotion.AUTO, DEFAULT.promotion());
     assertEquals(
         dev.cft.events.Promotion.MANUAL,
-        DEFAULT.with(json.readTree("{\"promotion\": \"manual\"}")).promotion());
+        DEFAULT.with(overrides("{\"promotion\": \"manual\"}")).promotion());
     assertEquals(
         dev.cft.events.Promotion.AUTO,
-        DEFAULT.with(json.readTree("{\"promotion\": \"Auto\"}")).promotion());
+        DEFAULT.with(overrides("{\"promotion\": \"Auto\"}")).promotion());
     IllegalArgumentException bad =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class,
-            () -> DEFAULT.with(json.readTree("{\"promotion\": \"sometimes\"}")));
+            () -> DEFAULT.with(overrides("{\"promotion\": \"sometimes\"}")));
     assertTrue(bad.getMessage().contains("promotion is 'sometimes'"), bad.getMessage());
+  }
+
+  @Test
+  void aGateFileIsReadStrictlyAndItsErrorsNameTheField() {
+    assertEquals(
+        "unknown field \"minValLosImprovement\" (known: maxGoldenLossIncrease, maxRetentionLossIncrease,"
+            + " maxValLoss, minGoldenExactMatch, minValLossImprovement, promotion)",
+        refused("{\"minValLosImprovement\": 0.2}"));
+    assertEquals("field \"maxValLoss\" must be a number", refused("{\"maxValLoss\": \"abc\"}"));
+    assertEquals("field \"maxValLoss\" must be a number", refused("{\"maxValLoss\": \"1.5\"}"));
+    assertEquals(
+        "field \"promotion\" must be \"auto\" or \"manual\"", refused("{\"promotion\": true}"));
+    assertTrue(refused("{\"maxValLoss\": 1.5,\n}").startsWith("is not JSON: line 2, column 1"));
+    assertEquals("must be a JSON object of the gate's settings", refused("[1]"));
+    assertEquals(new GateOverrides(null, null, null, null, null, null), overrides("{}"));
+  }
+
+  private static String refused(String json) {
+    return org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> overrides(json))
+        .getMessage();
+  }
+
+  private static GateOverrides overrides(String json) {
+    return GateOverrides.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

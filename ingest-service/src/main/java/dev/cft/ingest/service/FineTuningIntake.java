@@ -3,6 +3,7 @@ package dev.cft.ingest.service;
 import dev.cft.datasets.DatasetBuilder;
 import dev.cft.datasets.Hashes;
 import dev.cft.datasets.Issue;
+import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
 import dev.cft.events.FineTuningRequested;
 import dev.cft.events.IngestRejected;
@@ -129,13 +130,17 @@ public class FineTuningIntake {
             training.samples().get(0).kind(),
             checked.stream().mapToLong(c -> c.samples().size()).sum(),
             0);
-    DatasetManifest manifest =
+    DatasetReady ready =
         validation == null
-            ? maker.manifest(base, origin, built, DatasetBuilder.SPLIT_RULE, config.valFraction())
-            : maker.manifest(base, origin, built, GivenSplits.RULE, null);
-    return Outcome.accepted(
-        maker.write(built, manifest, request.fineTuning()),
-        "v" + manifest.version() + " for " + job);
+            ? maker.make(
+                base,
+                origin,
+                built,
+                DatasetBuilder.SPLIT_RULE,
+                config.valFraction(),
+                request.fineTuning())
+            : maker.make(base, origin, built, GivenSplits.RULE, null, request.fineTuning());
+    return Outcome.accepted(ready, "v" + ready.datasetVersion() + " for " + job);
   }
 
   /** Nothing to train on: rejected, so that the job fails rather than waits for ever. */

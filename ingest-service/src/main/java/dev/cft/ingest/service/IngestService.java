@@ -4,6 +4,7 @@ import dev.cft.datasets.DatasetBuilder;
 import dev.cft.datasets.Issue;
 import dev.cft.datasets.Sample;
 import dev.cft.datasets.SampleReader;
+import dev.cft.events.DatasetReady;
 import dev.cft.events.EventIds;
 import dev.cft.events.IngestRejected;
 import dev.cft.events.ObjectLanded;
@@ -183,9 +184,9 @@ public class IngestService {
             samples.get(0).kind(),
             samples.size(),
             rejected);
-    DatasetManifest manifest =
-        maker.manifest(base, origin, built, DatasetBuilder.SPLIT_RULE, config.valFraction());
-    return Outcome.accepted(maker.write(built, manifest, null), "v" + manifest.version());
+    DatasetReady ready =
+        maker.make(base, origin, built, DatasetBuilder.SPLIT_RULE, config.valFraction(), null);
+    return Outcome.accepted(ready, "v" + ready.datasetVersion());
   }
 
   private static boolean hasSource(DatasetManifest manifest, String eventId) {

@@ -58,18 +58,53 @@ public class VersionMaker {
       long rejected) {}
 
   /**
-   * The manifest of the version after {@code base}'s: where its examples came from, counts, tokens,
-   * the content hash and the split.
+   * Writes a new version of {@code base}'s domain, its manifest last, and returns the event that
+   * announces it. Its number is the first free one after {@code base}'s newest: another ingest
+   * replica may be making one of the same domain at the same moment, and each number goes to one
+   * writer ({@link DatasetVersions#write}).
    *
    * @param valFraction null when the split is not the hash rule's
    */
-  public DatasetManifest manifest(
-      Base base, Origin origin, DatasetBuilder.Built built, String splitRule, Double valFraction) {
+  public DatasetReady make(
+      Base base,
+      Origin origin,
+      DatasetBuilder.Built built,
+      String splitRule,
+      Double valFraction,
+      FineTuning fineTuning) {
+    TreeSet<Integer> existing = base.existing();
+    DatasetManifest manifest =
+        versions.write(
+            base.domain(),
+            existing.isEmpty() ? 0 : existing.last(),
+            built,
+            number -> manifest(base, number, origin, built, splitRule, valFraction));
+    LOG.infof(
+        "%s v%d: %d train, %d val examples from %s",
+        manifest.domain(),
+        manifest.version(),
+        built.train().size(),
+        built.val().size(),
+        sourceKeys(manifest));
+    return ready(manifest, manifest.correlationId(), fineTuning);
+  }
+
+  /**
+   * The manifest of version {@code number}, made after {@code base}'s newest: where its examples
+   * came from, counts, tokens, the content hash and the split.
+   */
+  static DatasetManifest manifest(
+      Base base,
+      int number,
+      Origin origin,
+      DatasetBuilder.Built built,
+      String splitRule,
+      Double valFraction) {
     TreeSet<Integer> existing = base.existing();
     Integer parent = existing.isEmpty() ? null : existing.last();
     return new DatasetManifest(
         base.domain(),
-        parent == null ? 1 : parent + 1,
+        number,
         Instant.now(),
         parent,
         origin.correlationId(),
@@ -88,20 +123,6 @@ public class VersionMaker {
         Hashes.sha256(
             concat(DatasetVersions.jsonl(built.train()), DatasetVersions.jsonl(built.val()))),
         new DatasetManifest.Split(splitRule, valFraction, built.inputsInBothSplits()));
-  }
-
-  /** Writes the version (its manifest last) and returns the event that announces it. */
-  public DatasetReady write(
-      DatasetBuilder.Built built, DatasetManifest manifest, FineTuning fineTuning) {
-    versions.write(manifest.domain(), manifest.version(), built, manifest);
-    LOG.infof(
-        "%s v%d: %d train, %d val examples from %s",
-        manifest.domain(),
-        manifest.version(),
-        built.train().size(),
-        built.val().size(),
-        sourceKeys(manifest));
-    return ready(manifest, manifest.correlationId(), fineTuning);
   }
 
   /** The newest of {@code base}'s versions whose manifest {@code madeBy} accepts. */

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * A domain's dataset versions in the datasets bucket: {@code <domain>/v<N>/} holds {@code
  * train.jsonl}, {@code val.jsonl}, {@code index.tsv} (content hash, input hash and split of each
  * example, what later versions dedup and split against) and {@code manifest.json}, written last: a
- * version without its manifest is unfinished and ignored. The ledger {@code
- * _ingested/<domain>/<objectEventId>.json} records what became of each ingested object.
+ * version without its manifest is unfinished and ignored, and its number is not used again. The
+ * ledger {@code _ingested/<domain>/<objectEventId>.json} records what became of each ingested
+ * object.
  */
 @ApplicationScoped
 public class DatasetVersions {
@@ -36,6 +37,7 @@ public class DatasetVersions {
   private static final Pattern MANIFEST = Pattern.compile("v(\\d+)/" + DatasetReady.MANIFEST_FILE);
   private static final String JSONL = "application/x-ndjson";
   private static final String JSON_TYPE = "application/json";
+  private static final int MAX_CLAIMS = 100;
 
   private final ObjectStore store;
   private final String bucket;
@@ -50,7 +52,7 @@ public class DatasetVersions {
   }
 
   public static String prefix(String domain, int version) {
-    return domain + "/v" + version + "/";
+    return DatasetReady.versionPrefix(domain, version);
   }
 
   /** Finished versions of the domain, ascending. */
@@ -89,21 +91,46 @@ public class DatasetVersions {
     return new Earlier(content, inputs);
   }
 
-  /** Writes the version's files, the manifest last. */
-  public void write(
-      String domain, int version, DatasetBuilder.Built built, DatasetManifest manifest) {
-    String prefix = prefix(domain, version);
-    store.write(bucket, prefix + DatasetReady.TRAIN_FILE, jsonl(built.train()), JSONL);
-    store.write(bucket, prefix + DatasetReady.VAL_FILE, jsonl(built.val()), JSONL);
-    StringBuilder index = new StringBuilder();
-    for (List<Entry> split : List.of(built.train(), built.val())) {
-      for (Entry e : split) {
-        index.append(e.contentHash()).append('\t').append(e.inputHash()).append('\t');
-        index.append(e.split()).append('\n');
+  /**
+   * Writes a new version after {@code after}, its manifest ({@code manifest} of its number) last,
+   * and returns that manifest. The number is claimed by creating the version's {@code train.jsonl}
+   * (a create-only write): of two writers that chose the same number, as two ingest replicas making
+   * a version of one domain at once would, one gets it and the other takes the next, so no
+   * version's files are ever overwritten. A number whose version was left unfinished (a crash
+   * before its manifest) is skipped the same way.
+   */
+  public DatasetManifest write(
+      String domain,
+      int after,
+      DatasetBuilder.Built built,
+      java.util.function.IntFunction<DatasetManifest> manifest) {
+    byte[] train = jsonl(built.train());
+    for (int number = after + 1; number <= after + MAX_CLAIMS; number++) {
+      String prefix = prefix(domain, number);
+      if (!store.create(bucket, prefix + DatasetReady.TRAIN_FILE, train, JSONL)) {
+        continue;
       }
+      store.write(bucket, prefix + DatasetReady.VAL_FILE, jsonl(built.val()), JSONL);
+      StringBuilder index = new StringBuilder();
+      for (List<Entry> split : List.of(built.train(), built.val())) {
+        for (Entry e : split) {
+          index.append(e.contentHash()).append('\t').append(e.inputHash()).append('\t');
+          index.append(e.split()).append('\n');
+        }
+      }
+      store.writeString(bucket, prefix + INDEX_FILE, index.toString(), "text/tab-separated-values");
+      DatasetManifest written = manifest.apply(number);
+      writeDocument(prefix + DatasetReady.MANIFEST_FILE, written);
+      return written;
     }
-    store.writeString(bucket, prefix + INDEX_FILE, index.toString(), "text/tab-separated-values");
-    writeDocument(prefix + DatasetReady.MANIFEST_FILE, manifest);
+    throw new IllegalStateException(
+        "no free version number for "
+            + domain
+            + " in v"
+            + (after + 1)
+            + "..v"
+            + (after + MAX_CLAIMS)
+            + ": each holds a train.jsonl but no manifest (unfinished versions: remove them)");
   }
 
   /** The bytes of a split file, for its content hash: one canonical JSON line per example. */

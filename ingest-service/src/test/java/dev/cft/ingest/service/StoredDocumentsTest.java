@@ -33,7 +33,6 @@ class StoredDocumentsTest {
   static final Path GOLDENS = Path.of("..", "pipeline-events", "src", "test", "resources");
 
   static final ObjectMapper JSON = Documents.mapper();
-  static final VersionMaker MAKER = new VersionMaker(null);
 
   static JsonNode golden(String name) throws Exception {
     return JSON.readTree(Files.readAllBytes(GOLDENS.resolve("documents").resolve(name)));
@@ -79,8 +78,9 @@ class StoredDocumentsTest {
     VersionMaker.Origin origin =
         new VersionMaker.Origin("ev-1", null, List.of(source), Format.JSONL, "chat", 40, 0);
     DatasetManifest manifest =
-        MAKER.manifest(
+        VersionMaker.manifest(
             new VersionMaker.Base("support", new TreeSet<>(), DatasetBuilder.Earlier.none()),
+            1,
             origin,
             built(),
             DatasetBuilder.SPLIT_RULE,
@@ -105,8 +105,9 @@ class StoredDocumentsTest {
             40,
             0);
     DatasetManifest manifest =
-        MAKER.manifest(
+        VersionMaker.manifest(
             new VersionMaker.Base("api", new TreeSet<>(List.of(1)), DatasetBuilder.Earlier.none()),
+            2,
             origin,
             built(),
             DatasetBuilder.SPLIT_RULE,

@@ -118,17 +118,55 @@ public class ObjectStore {
    * @return whether this call created the object; false when the key was taken
    */
   public boolean create(String bucket, String key, byte[] bytes, String contentType) {
+    return putIf(bucket, key, bytes, contentType, "If-None-Match", "*");
+  }
+
+  /** An object's bytes with the ETag they had, for a later {@link #replace}. */
+  public record Tagged(byte[] bytes, String eTag) {}
+
+  /** The object's bytes and ETag, or empty when there is no such object. */
+  public Optional<Tagged> readTagged(String bucket, String key) {
     return call(
         bucket,
         key,
-        "create",
+        "read",
+        () -> {
+          try (io.minio.GetObjectResponse in = get(bucket, key)) {
+            return Optional.of(new Tagged(in.readAllBytes(), in.headers().get("ETag")));
+          } catch (ErrorResponseException e) {
+            if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
+              return Optional.<Tagged>empty();
+            }
+            throw e;
+          }
+        });
+  }
+
+  /**
+   * Writes the object only if it is still as {@code read} saw it (S3's {@code If-Match}), or,
+   * {@code read} being null, only if there is none yet: a read-modify-write that cannot lose
+   * another writer's change. False when the object changed meanwhile: read it again and redo the
+   * change ({@link ObjectUpdates}).
+   */
+  public boolean replace(String bucket, String key, byte[] bytes, String contentType, Tagged read) {
+    return read == null
+        ? create(bucket, key, bytes, contentType)
+        : putIf(bucket, key, bytes, contentType, "If-Match", read.eTag());
+  }
+
+  private boolean putIf(
+      String bucket, String key, byte[] bytes, String contentType, String condition, String value) {
+    return call(
+        bucket,
+        key,
+        "write",
         () -> {
           try {
             client.putObject(
                 PutObjectArgs.builder().bucket(bucket).object(key).stream(
                         new ByteArrayInputStream(bytes), (long) bytes.length, -1L)
                     .contentType(contentType)
-                    .headers(java.util.Map.of("If-None-Match", "*"))
+                    .headers(java.util.Map.of(condition, value))
                     .build());
             return true;
           } catch (ErrorResponseException e) {
@@ -293,7 +331,7 @@ public class ObjectStore {
     return bare.isEmpty() ? null : bare;
   }
 
-  private InputStream get(String bucket, String key) throws Exception {
+  private io.minio.GetObjectResponse get(String bucket, String key) throws Exception {
     return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
   }
 

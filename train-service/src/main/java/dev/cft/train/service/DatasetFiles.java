@@ -27,8 +27,10 @@ public class DatasetFiles {
     List<Example> fresh = read(ready.trainKey(), work.resolve("train.jsonl"));
     List<Example> earlier = new ArrayList<>();
     for (int v = 1; v < ready.datasetVersion(); v++) {
-      String key = ready.domain() + "/v" + v + "/" + DatasetReady.TRAIN_FILE;
-      if (store.exists(ready.bucket(), key)) {
+      String prefix = DatasetReady.versionPrefix(ready.domain(), v);
+      String key = prefix + DatasetReady.TRAIN_FILE;
+      // An unfinished version (no manifest: being written, or its writer died) holds no examples.
+      if (store.exists(ready.bucket(), prefix + DatasetReady.MANIFEST_FILE)) {
         earlier.addAll(read(key, work.resolve("replay-v" + v + ".jsonl")));
       }
     }

@@ -37,7 +37,9 @@ public final class S3ServerMain {
     }
     Properties storeProps = new Properties();
     storeProps.setProperty("jclouds.filesystem.basedir", baseDir.toString());
-    BlobStore store = new InFlightWritesHidden(BlobStores.create("filesystem", storeProps));
+    BlobStore store =
+        new ConditionalPutsAtomic(
+            new InFlightWritesHidden(BlobStores.create("filesystem", storeProps)));
 
     // With S3_KEYSTORE (PKCS12, password S3_KEYSTORE_PASSWORD): HTTPS only.
     String keyStore = System.getenv("S3_KEYSTORE");

@@ -54,4 +54,26 @@ public final class TestEvents {
             .collect(Collectors.joining("\n"))
         + "\n";
   }
+
+  /**
+   * The {@code manifest.json} of a dataset version made of {@code train} and {@code val} examples,
+   * as ingest writes it last: without it the version is unfinished and train and eval skip it.
+   */
+  public static byte[] manifest(String domain, int version, int train, int val) {
+    return dev.cft.events.documents.Documents.write(
+        new dev.cft.events.documents.DatasetManifest(
+            domain,
+            version,
+            java.time.Instant.now(),
+            version > 1 ? version - 1 : null,
+            "corr-" + domain + "-" + version,
+            null,
+            java.util.List.of(),
+            "JSONL",
+            "completion",
+            new dev.cft.events.documents.DatasetManifest.Counts(train, val, train + val, 0, 0, 0),
+            new dev.cft.events.documents.DatasetManifest.Tokens(0, 0, "utf8-bytes"),
+            "0".repeat(64),
+            new dev.cft.events.documents.DatasetManifest.Split("test", null, 0)));
+  }
 }

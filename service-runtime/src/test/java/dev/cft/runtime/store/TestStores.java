@@ -1,7 +1,5 @@
-package dev.cft.train;
+package dev.cft.runtime.store;
 
-import dev.cft.runtime.store.ObjectStore;
-import dev.cft.runtime.store.ObjectStoreConfig;
 import dev.cft.stack.test.SharedLocalStack;
 import io.minio.MinioClient;
 import java.time.Duration;
@@ -9,14 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /** The real S3 server of the local stack, for tests that need the store without a service. */
-final class TestStores {
+public final class TestStores {
   private TestStores() {}
 
   /**
    * A client of the shared stack's S3 server; close it. Through its config, not the {@code
    * LocalStack} object: the Quarkus tests of the same run may have started it in their loader.
    */
-  static MinioClient client() {
+  public static MinioClient client() {
     java.util.Map<String, String> config = SharedLocalStack.get().serviceConfig();
     return MinioClient.builder()
         .endpoint(config.get("cft.s3.endpoint"))
@@ -25,7 +23,7 @@ final class TestStores {
         .build();
   }
 
-  static ObjectStore objectStore(MinioClient client) {
+  public static ObjectStore objectStore(MinioClient client) {
     return new ObjectStore(client, new Retrying());
   }
 
