@@ -16,7 +16,9 @@ import dev.cft.events.ModelKeys;
 import dev.cft.events.Topics;
 import dev.cft.lm.TestModels;
 import dev.cft.runtime.store.ObjectStore;
+import dev.cft.stack.DeadLetters;
 import dev.cft.stack.test.LocalStackResource;
+import dev.cft.stack.test.SharedLocalStack;
 import dev.cft.stack.test.TestEvents;
 import dev.cft.stack.test.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
@@ -25,6 +27,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +100,55 @@ class EvaluationIT {
       assertEquals(
           "MANUAL", evaluation.path("gate").path("promotion").asText(), evaluation.toString());
     }
+  }
+
+  /**
+   * A typo in gate.json: the candidate is parked on candidates.ready.dlq with the file and the
+   * field named, the service goes on; once the file is fixed, the candidate sent back is judged.
+   */
+  @Test
+  void aBadGateFileParksTheCandidateUntilItIsFixedAndSentBack() throws Exception {
+    String domain = "badgate-" + UUID.randomUUID().toString().substring(0, 8);
+    String dlq = Topics.dlq(Topics.CANDIDATES_READY);
+    version(domain, 1, TestEvents.ticketLines(0, 8));
+    store.writeString("evals", domain + "/gate.json", "{\"maxValLos\": 100}", "application/json");
+    register(domain, "v1", 15);
+    try (DeadLetters letters = new DeadLetters(SharedLocalStack.get().kafkaBootstrap());
+        TopicWatcher verdicts = new TopicWatcher(Topics.EVALUATIONS_COMPLETED)) {
+      publish(candidate(domain, "v1", 1));
+      DeadLetters.Parked parked = awaitParked(letters, dlq, domain);
+      assertEquals(Topics.CANDIDATES_READY, parked.from());
+      assertTrue(
+          parked
+              .reason()
+              .contains("s3://evals/" + domain + "/gate.json: unknown field \"maxValLos\""),
+          parked.reason());
+
+      store.writeString(
+          "evals", domain + "/gate.json", "{\"maxValLoss\": 100}", "application/json");
+      List<DeadLetters.Parked> sent = letters.sendBack(dlq);
+      assertTrue(sent.stream().anyMatch(p -> domain.equals(p.key())), sent.toString());
+      EvaluationCompleted verdict =
+          verdicts.await(EvaluationCompleted.class, e -> e.domain().equals(domain), WAIT);
+      assertTrue(verdict.passed(), verdict.reasons().toString());
+      assertTrue(letters.pending(dlq).stream().noneMatch(p -> domain.equals(p.key())));
+    }
+  }
+
+  private static DeadLetters.Parked awaitParked(DeadLetters letters, String dlq, String key)
+      throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (letters.topics().contains(dlq)) {
+        for (DeadLetters.Parked p : letters.pending(dlq)) {
+          if (key.equals(p.key())) {
+            return p;
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no record of " + key + " parked on " + dlq);
   }
 
   @Test

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LogsCommand.class,
       LossCurveCommand.class,
+      DeadLettersCommand.class,
       LoadBenchCommand.class,
       BaseCommand.class,
       BaseBenchCommand.class,
