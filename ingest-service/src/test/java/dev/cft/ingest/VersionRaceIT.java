@@ -91,6 +91,24 @@ class VersionRaceIT {
     assertEquals(new TreeSet<>(List.of(1, 3)), versions.versions(domain));
   }
 
+  /** A retry after a crash before the manifest (or the same record on two replicas) finishes it. */
+  @Test
+  void theSameExamplesFinishTheNumberTheyLeftUnfinished() throws Exception {
+    String domain = "retried-" + UUID.randomUUID().toString().substring(0, 8);
+    assertEquals(1, make(maker.base(domain), "a", null).datasetVersion());
+    VersionMaker.Base base = maker.base(domain);
+    byte[] sameTrain =
+        DatasetVersions.jsonl(DatasetBuilder.build(samples("b"), base.earlier(), 0.2).train());
+    store.write(
+        Buckets.DATASETS,
+        DatasetReady.versionPrefix(domain, 2) + DatasetReady.TRAIN_FILE,
+        sameTrain,
+        "application/x-ndjson");
+
+    assertEquals(2, make(base, "b", null).datasetVersion());
+    assertEquals(new TreeSet<>(List.of(1, 2)), versions.versions(domain));
+  }
+
   private DatasetReady make(VersionMaker.Base base, String writer, CyclicBarrier start)
       throws Exception {
     List<Sample> samples = samples(writer);

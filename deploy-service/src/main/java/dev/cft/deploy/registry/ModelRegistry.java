@@ -12,6 +12,7 @@ import dev.cft.runtime.store.ObjectUpdates;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -94,22 +95,21 @@ public class ModelRegistry {
    */
   public Move promote(
       String domain, String version, String reason, String correlationId, String actor) {
-    Optional<String> current = moveProduction(domain, from -> version, reason);
-    if (current.isPresent() && current.get().equals(version)) {
+    Moved moved = moveProduction(domain, from -> version, reason, "replaced by " + version);
+    if (!moved.moved()) {
       return new Move(domain, version, version, "UNCHANGED");
     }
-    current.ifPresent(old -> writeAlias(domain, ModelKeys.PREVIOUS, old, "replaced by " + version));
     history.append(
         domain,
         new HistoryEntry(
             Instant.now(),
             HistoryEntry.Action.PROMOTED,
             version,
-            current.orElse(null),
+            moved.from().orElse(null),
             reason,
             correlationId,
             actor));
-    return new Move(domain, current.orElse(null), version, "PROMOTED");
+    return new Move(domain, moved.from().orElse(null), version, "PROMOTED");
   }
 
   /**
@@ -122,10 +122,15 @@ public class ModelRegistry {
         previous(domain)
             .orElseThrow(
                 () -> new IllegalStateException(domain + " has no previous model to roll back to"));
+    Moved moved =
+        moveProduction(domain, from -> from == null ? null : back, reason, "rolled back from");
     String current =
-        moveProduction(domain, from -> from == null ? null : back, reason)
+        moved
+            .from()
             .orElseThrow(() -> new IllegalStateException(domain + " has no production model"));
-    writeAlias(domain, ModelKeys.PREVIOUS, current, "rolled back from");
+    if (!moved.moved()) {
+      return new Move(domain, back, back, "UNCHANGED"); // another rollback got there first
+    }
     // The version production returns to keeps the chain that made it.
     history.append(
         domain,
@@ -140,33 +145,44 @@ public class ModelRegistry {
     return new Move(domain, current, back, "ROLLED_BACK");
   }
 
+  /** What a move of production found: the version it replaced (empty: none), whether it wrote. */
+  private record Moved(Optional<String> from, boolean moved) {}
+
   /**
-   * Points production at {@code to.apply(what it was)} by a conditional write, again on a fresh
-   * read if another move came between; unchanged when it already is that version, or when there is
-   * no production and {@code to} is not given one ({@code to} returning null).
-   *
-   * @return what production was before this move
+   * Points production at {@code to.apply(what it is)}: previous first, so that a crash between the
+   * two leaves previous right for the redelivery that finishes the move; then production by a
+   * conditional write, both again on a fresh read when another move came between. No move when
+   * production already is the target, or {@code to} gives none (null).
    */
-  private Optional<String> moveProduction(
-      String domain, java.util.function.UnaryOperator<String> to, String reason) {
-    java.util.concurrent.atomic.AtomicReference<Optional<String>> was =
-        new java.util.concurrent.atomic.AtomicReference<>();
+  private Moved moveProduction(
+      String domain,
+      java.util.function.UnaryOperator<String> to,
+      String reason,
+      String previousReason) {
     String key = ModelKeys.alias(domain, ModelKeys.PRODUCTION);
-    ObjectUpdates.update(
-        store,
-        Buckets.MODELS,
-        key,
-        "application/json",
-        bytes -> {
-          Optional<String> from =
-              bytes.map(b -> Documents.read(b, ModelAlias.class, where(key)).version());
-          was.set(from);
-          String target = to.apply(from.orElse(null));
-          return target == null || from.isPresent() && from.get().equals(target)
-              ? Optional.empty()
-              : Optional.of(Documents.write(new ModelAlias(target, Instant.now(), reason)));
-        });
-    return was.get();
+    byte[] written = null;
+    Optional<String> writtenOver = Optional.empty();
+    for (int attempt = 1; attempt <= ObjectUpdates.ATTEMPTS; attempt++) {
+      Optional<ObjectStore.Tagged> read = store.readTagged(Buckets.MODELS, key);
+      if (written != null && read.isPresent() && Arrays.equals(read.get().bytes(), written)) {
+        return new Moved(writtenOver, true); // this move landed; only its answer was lost
+      }
+      Optional<String> from =
+          read.map(r -> Documents.read(r.bytes(), ModelAlias.class, where(key)).version());
+      String target = to.apply(from.orElse(null));
+      if (target == null || from.isPresent() && from.get().equals(target)) {
+        return new Moved(from, false);
+      }
+      from.ifPresent(old -> writeAlias(domain, ModelKeys.PREVIOUS, old, previousReason));
+      written = Documents.write(new ModelAlias(target, Instant.now(), reason));
+      writtenOver = from;
+      if (store.replace(Buckets.MODELS, key, written, "application/json", read.orElse(null))) {
+        return new Moved(from, true);
+      }
+      ObjectUpdates.pause(attempt);
+    }
+    throw new IllegalStateException(
+        domain + ": production moved by others " + ObjectUpdates.ATTEMPTS + " times in a row");
   }
 
   /** A person turns {@code version} down: it stays out of production unless promoted by hand. */

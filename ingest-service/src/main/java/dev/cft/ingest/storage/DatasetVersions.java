@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
  * A domain's dataset versions in the datasets bucket: {@code <domain>/v<N>/} holds {@code
  * train.jsonl}, {@code val.jsonl}, {@code index.tsv} (content hash, input hash and split of each
  * example, what later versions dedup and split against) and {@code manifest.json}, written last: a
- * version without its manifest is unfinished and ignored, and its number is not used again. The
- * ledger {@code _ingested/<domain>/<objectEventId>.json} records what became of each ingested
- * object.
+ * version without its manifest is unfinished and ignored; its number goes to the same examples
+ * only. The ledger {@code _ingested/<domain>/<objectEventId>.json} records what became of each
+ * ingested object.
  */
 @ApplicationScoped
 public class DatasetVersions {
@@ -96,8 +96,10 @@ public class DatasetVersions {
    * and returns that manifest. The number is claimed by creating the version's {@code train.jsonl}
    * (a create-only write): of two writers that chose the same number, as two ingest replicas making
    * a version of one domain at once would, one gets it and the other takes the next, so no
-   * version's files are ever overwritten. A number whose version was left unfinished (a crash
-   * before its manifest) is skipped the same way.
+   * version's files are ever overwritten. A number taken by the same examples is this version's own
+   * (a retry after a crash before the manifest, an answer lost, one record handled by two replicas
+   * across a rebalance): it is finished, not made twice. A number left unfinished with other
+   * examples is skipped.
    */
   public DatasetManifest write(
       String domain,
@@ -107,7 +109,8 @@ public class DatasetVersions {
     byte[] train = jsonl(built.train());
     for (int number = after + 1; number <= after + MAX_CLAIMS; number++) {
       String prefix = prefix(domain, number);
-      if (!store.create(bucket, prefix + DatasetReady.TRAIN_FILE, train, JSONL)) {
+      if (!store.create(bucket, prefix + DatasetReady.TRAIN_FILE, train, JSONL)
+          && !sameExamples(prefix + DatasetReady.TRAIN_FILE, train)) {
         continue;
       }
       store.write(bucket, prefix + DatasetReady.VAL_FILE, jsonl(built.val()), JSONL);
@@ -131,6 +134,13 @@ public class DatasetVersions {
             + "..v"
             + (after + MAX_CLAIMS)
             + ": each holds a train.jsonl but no manifest (unfinished versions: remove them)");
+  }
+
+  private boolean sameExamples(String key, byte[] train) {
+    return store
+        .readIfExists(bucket, key)
+        .map(b -> java.util.Arrays.equals(b, train))
+        .orElse(false);
   }
 
   /** The bytes of a split file, for its content hash: one canonical JSON line per example. */

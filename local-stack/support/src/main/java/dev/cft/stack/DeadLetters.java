@@ -32,13 +32,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class DeadLetters implements AutoCloseable {
   public static final String GROUP = "cft-dead-letters";
+  private static final Duration STALLED = Duration.ofSeconds(30);
   public static final String SUFFIX = ".dlq";
 
   /** The headers SmallRye's dead-letter queue adds ({@code KafkaDeadLetterQueue}). */
   public static final String REASON = "dead-letter-reason";
 
   public static final String FROM_TOPIC = "dead-letter-topic";
-  private static final String HEADER_PREFIX = "dead-letter-";
+
+  /** Headers about the failure, not part of the record: SmallRye's, and its deserializer's. */
+  private static final List<String> FAILURE_HEADERS =
+      List.of("dead-letter-", "deserialization-failure-");
 
   /** A parked record: where it is, where it came from, and why it was parked. */
   public record Parked(
@@ -96,34 +100,37 @@ public final class DeadLetters implements AutoCloseable {
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
       Exception[] failure = new Exception[1];
-      read(
-          topic,
-          r -> {
-            if (failure[0] != null) {
-              return;
-            }
-            Parked p = parked(r);
-            ProducerRecord<byte[], byte[]> back =
-                new ProducerRecord<>(p.from(), null, r.key(), r.value());
-            for (Header h : r.headers()) {
-              if (!h.key().startsWith(HEADER_PREFIX)) {
-                back.headers().add(h);
+      try {
+        read(
+            topic,
+            r -> {
+              if (failure[0] != null) {
+                return;
               }
-            }
-            try {
-              producer.send(back).get();
-            } catch (Exception e) {
-              failure[0] = e;
-              return;
-            }
-            sent.add(p);
-            done.put(
-                new TopicPartition(r.topic(), r.partition()),
-                new OffsetAndMetadata(r.offset() + 1));
-          });
-      // What was sent is committed even when a later send failed: it is not sent twice.
-      if (!done.isEmpty()) {
-        consumer.commitSync(done);
+              Parked p = parked(r);
+              ProducerRecord<byte[], byte[]> back =
+                  new ProducerRecord<>(p.from(), null, r.key(), r.value());
+              for (Header h : r.headers()) {
+                if (FAILURE_HEADERS.stream().noneMatch(h.key()::startsWith)) {
+                  back.headers().add(h);
+                }
+              }
+              try {
+                producer.send(back).get();
+              } catch (Exception e) {
+                failure[0] = e;
+                return;
+              }
+              sent.add(p);
+              done.put(
+                  new TopicPartition(r.topic(), r.partition()),
+                  new OffsetAndMetadata(r.offset() + 1));
+            });
+      } finally {
+        // What was sent is committed whatever stopped the rest: it is not sent twice.
+        if (!done.isEmpty()) {
+          consumer.commitSync(done);
+        }
       }
       if (failure[0] != null) {
         throw new IllegalStateException(
@@ -159,15 +166,20 @@ public final class DeadLetters implements AutoCloseable {
         consumer.seek(tp, at.offset());
       }
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long lastRecord = System.nanoTime();
     while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("could not read " + topic + " to its end within 30 s");
+      if (System.nanoTime() - lastRecord > STALLED.toNanos()) {
+        throw new IllegalStateException(
+            "could not read " + topic + " to its end: no record for " + STALLED.toSeconds() + " s");
       }
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+      var records = consumer.poll(Duration.ofMillis(500));
+      for (ConsumerRecord<byte[], byte[]> r : records) {
         if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
           each.accept(r);
         }
+      }
+      if (!records.isEmpty()) {
+        lastRecord = System.nanoTime(); // after the records' work (sends), which is progress
       }
     }
   }

@@ -140,4 +140,14 @@ class EventSerdeTest {
         "Topic ingest.objects: S3 event notification Records[0]: s3.bucket.name is missing",
         e.getMessage());
   }
+
+  @Test
+  void aParkedRecordKeepsItsBytesOrItsEvent() {
+    DeadLetterSerializer parked = new DeadLetterSerializer();
+    byte[] unreadable = "{not json".getBytes(StandardCharsets.UTF_8);
+    assertEquals(unreadable, parked.serialize(TOPIC, unreadable), "bytes as they came");
+    DatasetReady event = Golden.event(DatasetReady.class);
+    assertEquals(event, EventJson.fromBytes(parked.serialize(TOPIC, event), DatasetReady.class));
+    assertNull(parked.serialize(TOPIC, null));
+  }
 }

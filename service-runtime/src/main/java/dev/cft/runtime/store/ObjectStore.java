@@ -35,6 +35,7 @@ public class ObjectStore {
   private static final java.util.Set<String> TAKEN =
       java.util.Set.of("PreconditionFailed", "ConditionalRequestConflict");
   private static final long PART_SIZE = 16L << 20;
+  private static final long MIN_PART_SIZE = 5L << 20;
 
   private final MinioClient client;
   private final StoreRetry retry;
@@ -149,9 +150,15 @@ public class ObjectStore {
    * change ({@link ObjectUpdates}).
    */
   public boolean replace(String bucket, String key, byte[] bytes, String contentType, Tagged read) {
-    return read == null
-        ? create(bucket, key, bytes, contentType)
-        : putIf(bucket, key, bytes, contentType, "If-Match", read.eTag());
+    if (read == null) {
+      return create(bucket, key, bytes, contentType);
+    }
+    if (read.eTag() == null) {
+      throw new UncheckedIOException(
+          "cannot replace s3://" + bucket + "/" + key + ": the store gave no ETag to match",
+          new IOException("no ETag"));
+    }
+    return putIf(bucket, key, bytes, contentType, "If-Match", read.eTag());
   }
 
   private boolean putIf(
@@ -162,9 +169,13 @@ public class ObjectStore {
         "write",
         () -> {
           try {
+            // One PUT whatever the size: above 5 MiB the SDK would upload in parts, and the
+            // condition would go only on the upload's creation, where stores do not check it.
             client.putObject(
                 PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                        new ByteArrayInputStream(bytes), (long) bytes.length, -1L)
+                        new ByteArrayInputStream(bytes),
+                        (long) bytes.length,
+                        Math.max(MIN_PART_SIZE, (long) bytes.length))
                     .contentType(contentType)
                     .headers(java.util.Map.of(condition, value))
                     .build());

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * as a domain's history that any deploy replica may append to.
  */
 public final class ObjectUpdates {
-  static final int ATTEMPTS = 50;
+  /** Tries before giving up: a writer that loses this often meets a stuck writer, not a race. */
+  public static final int ATTEMPTS = 50;
 
   private ObjectUpdates() {}
 
@@ -48,7 +49,7 @@ public final class ObjectUpdates {
   }
 
   /** A short random pause that grows, so that racing writers stop colliding. */
-  private static void pause(int attempt) {
+  public static void pause(int attempt) {
     try {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
     } catch (InterruptedException e) {

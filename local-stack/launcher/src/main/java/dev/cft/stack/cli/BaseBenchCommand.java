@@ -151,8 +151,6 @@ final class BaseBenchCommand implements Callable<Integer> {
     training.put("batchSize", batch).put("contextLength", context);
     training.put("checkpointEvery", steps); // one checkpoint (the adapters), at the end
     store.put(Buckets.MODELS, ModelKeys.training(DOMAIN), training.toString());
-    // Exact match generates answers: a few examples keep the evaluation's time about scoring.
-    store.put(Buckets.EVALS, DOMAIN + "/gate.json", "{\"exactMatchExamples\": 4}");
     store.put(Buckets.EVALS, DOMAIN + "/golden.jsonl", DemoData.chats(900, 908, 0));
     store.put(Buckets.INGEST, DOMAIN + "/tickets.jsonl", DemoData.chats(0, 80, 0));
   }

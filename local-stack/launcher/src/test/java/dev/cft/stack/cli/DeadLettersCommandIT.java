@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cft.stack.DeadLetters;
-import dev.cft.stack.test.LocalStackExtension;
-import dev.cft.stack.test.SharedLocalStack;
+import dev.cft.stack.LocalStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,17 +25,32 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./pipeline dead-letters} on the real broker: parked records listed with their reasons,
  * sent back to the topic they came from as they were (the dead-letter headers dropped, the others
- * kept), each once; an unknown topic is refused by name.
+ * kept), each once; an unknown topic is refused by name. On a stack of its own, stopped after: the
+ * other tests of this module run whole pipelines of their own on this machine.
  */
-@ExtendWith(LocalStackExtension.class)
 class DeadLettersCommandIT {
-  private final String bootstrap = SharedLocalStack.get().kafkaBootstrap();
+  @TempDir static Path state;
+  static LocalStack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.onFreePorts(state));
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  private final String bootstrap = stack.kafkaBootstrap();
   private final String source = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private final String dlq = source + DeadLetters.SUFFIX;
 
