@@ -26,6 +26,10 @@ import java.util.TreeSet;
  * rollback) from whichever replica got the request: the production alias and the history are
  * changed by conditional writes ({@link ObjectUpdates}), so of two racing moves each sees the
  * other's result and no history line is lost.
+ *
+ * <p>Somewhat over 300 lines: the moves (promote, rollback, reject) and what they read (aliases,
+ * cards, verdicts, the view) share the alias key layout and the one conditional move of production;
+ * the history is its own class ({@link RegistryHistory}).
  */
 @ApplicationScoped
 public class ModelRegistry {
